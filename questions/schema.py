@@ -1,0 +1,356 @@
+"""The question schema: one pydantic model per question type.
+
+Each type validates itself (its answer must fit its choices, and so on) and grades a response
+itself; the UI only dispatches on ``item.type``. Unknown fields are errors everywhere.
+
+Responses, as the UI hands them over:
+- ``single_choice``: the chosen choice id (``"b"``)
+- ``multiple_response``: a list of choice ids
+- ``numeric``: the text the user typed (parsed here, so a bad number gets a clear message)
+- ``code_output``: the chosen choice id when the item has choices, else the typed output
+- ``None`` always means "I don't know", which is graded as not correct.
+"""
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
+
+LEVELS: dict[int, str] = {1: "foundation", 2: "practitioner", 3: "professional", 4: "expert"}
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*-\d{3}$"
+
+Response = Union[str, list[str], None]
+
+
+class InvalidResponse(ValueError):
+    """A response the item cannot grade (e.g. "abc" for a numeric item). The message is for users."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Choice(_Strict):
+    id: str = Field(pattern=r"^[a-h]$", description="a single letter, a to h")
+    text: str = Field(min_length=1)
+    rationale: str | None = Field(
+        default=None, description="why this choice is right or wrong; shown in feedback"
+    )
+
+
+class IRTParams(_Strict):
+    """Item response theory parameters (2PL, logistic, no D=1.702 scaling: P = 1/(1+exp(-a(θ-b))))."""
+
+    a: float | None = Field(default=None, gt=0.0, le=4.0, description="discrimination")
+    b: float = Field(ge=-4.0, le=4.0, description="difficulty, in logits")
+    source: Literal["guessed", "calibrated"] = Field(
+        description="'guessed' by the author, or 'calibrated' from response data"
+    )
+    n_responses: int | None = Field(default=None, ge=1, description="responses behind a calibration")
+
+    @model_validator(mode="after")
+    def _calibrated_needs_data(self) -> "IRTParams":
+        if self.source == "calibrated" and not self.n_responses:
+            raise ValueError("calibrated parameters must say how many responses (n_responses) they rest on")
+        return self
+
+
+class QuestionBase(_Strict):
+    id: str = Field(pattern=ID_PATTERN, description="stable, unique: '<domain>-<3 digits>'")
+    domain: str
+    subtopic: str
+    level: int = Field(ge=1, le=4)
+    stem: str = Field(min_length=10, description="Markdown; fenced code and $LaTeX$ allowed")
+    explanation: str = Field(min_length=20)
+    references: list[HttpUrl] = Field(default_factory=list)
+    irt: IRTParams | None = None
+
+    # --- behaviour every type provides -------------------------------------------------
+    def grade(self, response: Response) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def answer_text(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def instructions(self) -> str:
+        return ""
+
+    @property
+    def guessable(self) -> bool:
+        """True when the answer can be picked from a short list (guessing inflates scores)."""
+        return False
+
+    def describe_response(self, response: Response) -> str:
+        """The response in words, for the review; never HTML."""
+        if response is None:
+            return "I don't know"
+        return str(response)
+
+    def choice(self, choice_id: str) -> Choice | None:
+        for c in getattr(self, "choices", None) or ():
+            if c.id == choice_id:
+                return c
+        return None
+
+
+def _check_choices(choices: list[Choice]) -> list[Choice]:
+    ids = [c.id for c in choices]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"choice ids repeat: {ids}")
+    texts = [c.text.strip() for c in choices]
+    if len(set(texts)) != len(texts):
+        raise ValueError("two choices have the same text")
+    return choices
+
+
+class SingleChoice(QuestionBase):
+    type: Literal["single_choice"]
+    choices: list[Choice] = Field(min_length=2, max_length=6)
+    answer: str = Field(description="the id of the one correct choice")
+
+    _v_choices = field_validator("choices")(_check_choices)
+
+    @model_validator(mode="after")
+    def _answer_is_a_choice(self) -> "SingleChoice":
+        if self.answer not in {c.id for c in self.choices}:
+            raise ValueError(f"answer {self.answer!r} is not among the choices")
+        return self
+
+    @property
+    def guessable(self) -> bool:
+        return True
+
+    @property
+    def instructions(self) -> str:
+        return "Choose one."
+
+    def grade(self, response: Response) -> bool:
+        if response is None:
+            return False
+        if not isinstance(response, str) or self.choice(response) is None:
+            raise InvalidResponse("Choose one of the options.")
+        return response == self.answer
+
+    def answer_text(self) -> str:
+        return self.choice(self.answer).text  # type: ignore[union-attr]
+
+    def describe_response(self, response: Response) -> str:
+        if isinstance(response, str) and (c := self.choice(response)):
+            return c.text
+        return super().describe_response(response)
+
+
+class MultipleResponse(QuestionBase):
+    type: Literal["multiple_response"]
+    choices: list[Choice] = Field(min_length=3, max_length=8)
+    answer: list[str] = Field(min_length=1, description="the ids of every correct choice")
+
+    _v_choices = field_validator("choices")(_check_choices)
+
+    @model_validator(mode="after")
+    def _answers_are_choices(self) -> "MultipleResponse":
+        ids = {c.id for c in self.choices}
+        if len(set(self.answer)) != len(self.answer):
+            raise ValueError("answer lists a choice twice")
+        missing = [a for a in self.answer if a not in ids]
+        if missing:
+            raise ValueError(f"answer {missing} not among the choices")
+        if len(self.answer) == len(self.choices):
+            raise ValueError("every choice is correct; leave at least one wrong choice")
+        return self
+
+    @property
+    def instructions(self) -> str:
+        return ("Select all that apply. Counted correct only when your selection matches "
+                "the correct set exactly.")
+
+    def grade(self, response: Response) -> bool:
+        if response is None:
+            return False
+        if not isinstance(response, list) or not response:
+            raise InvalidResponse("Select at least one option, or choose \"I don't know\".")
+        ids = {c.id for c in self.choices}
+        if any(r not in ids for r in response):
+            raise InvalidResponse("Select only the options shown.")
+        return set(response) == set(self.answer)
+
+    def answer_text(self) -> str:
+        return "; ".join(self.choice(a).text for a in self.answer)  # type: ignore[union-attr]
+
+    def describe_response(self, response: Response) -> str:
+        if isinstance(response, list):
+            return "; ".join(c.text for c in self.choices if c.id in response) or "(nothing)"
+        return super().describe_response(response)
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_FRACTION = re.compile(r"^[+-]?\d+\s*/\s*\d+$")
+
+
+def parse_number(text: str) -> float:
+    """Parse what a person types as a number: '0.25', '.25', '1e-3', '1/4', '1 000', '2,5'."""
+    if text is None:
+        raise InvalidResponse("Type a number.")
+    s = str(text).strip().replace("\u2212", "-")
+    if not s:
+        raise InvalidResponse("Type a number, or choose \"I don't know\".")
+    s = s.replace(" ", "").replace("_", "")
+    if s.count(",") == 1 and "." not in s and not re.search(r",\d{3}$", s):
+        s = s.replace(",", ".")  # decimal comma: 2,5
+    else:
+        s = s.replace(",", "")  # thousands separators: 1,000
+    if _NUMBER.match(s):
+        value = float(s)
+    elif _FRACTION.match(s):
+        num, den = s.split("/")
+        if int(den) == 0:
+            raise InvalidResponse("The denominator is zero.")
+        value = float(Fraction(int(num), int(den)))
+    else:
+        raise InvalidResponse(
+            f"“{text}” is not a number. Type digits such as 0.25, 1/4 or 2.5e-3."
+        )
+    if not math.isfinite(value):
+        raise InvalidResponse("Type a finite number.")
+    return value
+
+
+class Numeric(QuestionBase):
+    type: Literal["numeric"]
+    answer: float
+    tolerance: float = Field(ge=0.0, description="absolute tolerance accepted around the answer")
+    unit: str | None = None
+    check: str | None = Field(
+        default=None,
+        description="a Python expression (math, numpy as np) that recomputes the answer in CI",
+    )
+
+    @model_validator(mode="after")
+    def _tolerance_sane(self) -> "Numeric":
+        if self.tolerance > max(abs(self.answer), 1.0) * 0.5:
+            raise ValueError("tolerance is so wide that the item no longer tests the answer")
+        return self
+
+    @property
+    def instructions(self) -> str:
+        unit = f" in {self.unit}" if self.unit else ""
+        tol = f"{self.tolerance:g}"
+        return f"Type a number{unit} (decimals or a fraction such as 1/4; within ±{tol} counts)."
+
+    def grade(self, response: Response) -> bool:
+        if response is None:
+            return False
+        if isinstance(response, list):
+            raise InvalidResponse("Type a single number.")
+        value = parse_number(response)
+        return abs(value - self.answer) <= self.tolerance + 1e-12 * max(1.0, abs(self.answer))
+
+    def answer_text(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.answer:g}{unit}"
+
+
+def normalise_output(text: str) -> str:
+    """Printed output compared leniently: trailing spaces, blank edges and runs of spaces ignored."""
+    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in str(text).replace("\r\n", "\n").split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+class CodeOutput(QuestionBase):
+    type: Literal["code_output"]
+    code: str = Field(min_length=5, description="the program; its printed output is the answer")
+    language: Literal["python"] = "python"
+    runnable: bool = Field(
+        default=True, description="False for code CI cannot run here (TensorFlow, PyTorch)"
+    )
+    answer: str = Field(min_length=1, description="exactly what the code prints")
+    choices: list[Choice] | None = Field(
+        default=None, description="optional candidate outputs; without them the user types the output"
+    )
+
+    @field_validator("choices")
+    @classmethod
+    def _v_choices(cls, v: list[Choice] | None) -> list[Choice] | None:
+        if v is not None:
+            if len(v) < 2:
+                raise ValueError("give at least two choices, or none to ask for typed output")
+            _check_choices(v)
+        return v
+
+    @model_validator(mode="after")
+    def _answer_among_choices(self) -> "CodeOutput":
+        if self.choices is not None:
+            hits = [c for c in self.choices if normalise_output(c.text) == normalise_output(self.answer)]
+            if len(hits) != 1:
+                raise ValueError("exactly one choice's text must equal the answer (the printed output)")
+        return self
+
+    @property
+    def guessable(self) -> bool:
+        return self.choices is not None
+
+    @property
+    def correct_choice_id(self) -> str | None:
+        for c in self.choices or ():
+            if normalise_output(c.text) == normalise_output(self.answer):
+                return c.id
+        return None
+
+    @property
+    def instructions(self) -> str:
+        if self.choices:
+            return "What does this code print? Choose one."
+        return ("What does this code print? Type the output exactly as printed "
+                "(spacing is not counted).")
+
+    def grade(self, response: Response) -> bool:
+        if response is None:
+            return False
+        if not isinstance(response, str):
+            raise InvalidResponse("Give one answer.")
+        if self.choices:
+            if self.choice(response) is None:
+                raise InvalidResponse("Choose one of the options.")
+            return response == self.correct_choice_id
+        if not response.strip():
+            raise InvalidResponse("Type the output, or choose \"I don't know\".")
+        return normalise_output(response) == normalise_output(self.answer)
+
+    def answer_text(self) -> str:
+        return self.answer
+
+    def describe_response(self, response: Response) -> str:
+        if self.choices and isinstance(response, str) and (c := self.choice(response)):
+            return c.text
+        return super().describe_response(response)
+
+
+Question = Annotated[
+    Union[SingleChoice, MultipleResponse, Numeric, CodeOutput], Field(discriminator="type")
+]
+QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
+QUESTION_TYPES = ("single_choice", "multiple_response", "numeric", "code_output")
+
+
+class BankFile(_Strict):
+    """One YAML file: a domain and its items (the loader sets each item's domain)."""
+
+    domain: str
+    items: list[dict[str, Any]] = Field(min_length=1)
