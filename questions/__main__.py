@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from questions.loader import BANK_DIR, BankError, coverage, load_bank
+from questions.loader import BankError, coverage, load_bank
 from questions.schema import LEVELS
 from scoring.domains import taxonomy
 
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--subtopics", action="store_true", help="list counts per subtopic")
     s.add_argument("--strict", action="store_true", help="exit 1 when any domain is flagged")
     for p in (v, s):
-        p.add_argument("--bank", type=Path, default=BANK_DIR, help="folder of YAML files")
+        p.add_argument("--bank", type=Path, default=None, help="folder of YAML files")
         p.add_argument("--domain", action="append", help="limit to a domain (repeatable)")
     args = parser.parse_args(argv)
     return {"validate": cmd_validate, "stats": cmd_stats}[args.cmd](args)

@@ -1,6 +1,7 @@
 """Load the YAML question bank, collecting every problem with its file, item and field."""
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,6 +15,11 @@ from questions.schema import QUESTION_ADAPTER, QuestionBase
 from scoring.domains import taxonomy
 
 BANK_DIR = Path(__file__).parent / "bank"
+
+
+def bank_dir() -> Path:
+    """The bank folder: ``CERTRADAR_BANK_DIR`` when set (tests, previews), else questions/bank."""
+    return Path(os.environ.get("CERTRADAR_BANK_DIR") or BANK_DIR)
 
 
 @dataclass(frozen=True)
@@ -128,14 +134,14 @@ def load_file(path: Path) -> tuple[list[QuestionBase], list[Problem]]:
     return items, problems
 
 
-def load_bank(bank_dir: Path | str = BANK_DIR, domains: list[str] | None = None) -> Bank:
+def load_bank(folder: Path | str | None = None, domains: list[str] | None = None) -> Bank:
     """Load and validate every ``*.yaml`` under ``bank_dir`` (or only ``domains``' files);
     raise BankError listing all problems."""
-    bank_dir = Path(bank_dir)
-    files = sorted(p for p in bank_dir.glob("*.yaml") if not domains or p.stem in domains)
+    folder = Path(folder) if folder else bank_dir()
+    files = sorted(p for p in folder.glob("*.yaml") if not domains or p.stem in domains)
     problems: list[Problem] = []
     if not files:
-        problems.append(Problem(str(bank_dir), None, None, "no question files (*.yaml) found"))
+        problems.append(Problem(str(folder), None, None, "no question files (*.yaml) found"))
     items: list[QuestionBase] = []
     where: dict[str, str] = {}
     for path in files:

@@ -1,0 +1,261 @@
+"""Readiness for each certification, the ranking, the gaps and what to study.
+
+Inputs are plain data: per-domain estimates (absent = not assessed), the user's profile and the
+priors the estimates were computed with. Nothing here draws or stores anything.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from scoring.certs import Certification, Resource, catalogue, study_guide
+from scoring.domains import taxonomy
+from scoring.estimator import Estimate, Prior
+from scoring.irt import level_to_theta
+from scoring.stopping import Verdict, p_at_or_above, verdict
+
+CLOUDS = {"aws": "AWS", "azure": "Azure", "gcp": "Google Cloud", "databricks": "Databricks",
+          "none": "None yet"}
+FOCUSES = {"deep_learning": "Deep learning", "classical": "Classical ML", "both": "Both"}
+
+#: With no cloud of their own, the brief's advice: AWS has the largest market share, then Azure,
+#: then Google Cloud (strong in data- and ML-heavy organisations); Databricks is a data platform.
+MARKET_FIT = {"aws": 0.8, "azure": 0.7, "gcp": 0.6, "databricks": 0.5, "none": 0.7}
+#: score = READINESS_WEIGHT × readiness + (1 − READINESS_WEIGHT) × fit
+READINESS_WEIGHT = 0.6
+
+#: The brief's salary figures (United States, base salary, USD), by experience.
+SALARY_BANDS = (
+    ("Entry level", "0–2 years", "USD 90,000–120,000 base"),
+    ("Mid level", "3–5 years", "USD 130,000–180,000 base"),
+    ("Senior / technical lead", "6+ years", "total compensation often above USD 200,000"),
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    years: float = 0.0
+    cloud: str = "none"
+    focus: str = "both"
+    certs: tuple[str, ...] = ()
+    confidence: Mapping[str, int] = field(default_factory=dict)  # area id -> 1..5
+    passed: Mapping[str, dt.date] = field(default_factory=dict)  # cert id -> date passed
+
+    def prior(self, domain: str) -> Prior:
+        area = taxonomy().domain(domain).area
+        return Prior.from_self_rating(self.confidence.get(area))
+
+
+@dataclass(frozen=True)
+class DomainReadiness:
+    domain: str
+    required_level: int
+    weight: float
+    estimate: Estimate | None
+    p_ready: float  # from the estimate, or from the prior when not assessed
+    verdict: Verdict
+
+    @property
+    def assessed(self) -> bool:
+        return self.estimate is not None and self.estimate.assessed
+
+    @property
+    def gap(self) -> float | None:
+        """Levels missing (required − estimated), None when not assessed."""
+        if not self.assessed:
+            return None
+        return max(0.0, self.required_level - self.estimate.level)  # type: ignore[union-attr]
+
+    @property
+    def weighted_gap(self) -> float | None:
+        g = self.gap
+        return None if g is None else g * self.weight
+
+
+@dataclass(frozen=True)
+class Fit:
+    cloud: float
+    focus: float
+    experience: float
+    reasons: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        return 0.5 * self.cloud + 0.25 * self.focus + 0.25 * self.experience
+
+
+@dataclass(frozen=True)
+class CertReadiness:
+    cert: Certification
+    domains: tuple[DomainReadiness, ...]
+    fit: Fit
+
+    @property
+    def readiness(self) -> float:
+        """Blueprint-weighted probability of being at the required level (priors where not assessed)."""
+        return sum(d.weight * d.p_ready for d in self.domains)
+
+    @property
+    def assessed_share(self) -> float:
+        return sum(d.weight for d in self.domains if d.assessed)
+
+    @property
+    def score(self) -> float:
+        return READINESS_WEIGHT * self.readiness + (1 - READINESS_WEIGHT) * self.fit.total
+
+    @property
+    def recommended(self) -> bool:
+        return self.cert.active
+
+    def count(self, v: Verdict) -> int:
+        return sum(d.verdict == v for d in self.domains)
+
+
+def _estimate_or_none(estimates: Mapping[str, Estimate | None], domain: str) -> Estimate | None:
+    e = estimates.get(domain)
+    return e if e is not None and e.assessed else None
+
+
+def domain_readiness(cert: Certification, estimates: Mapping[str, Estimate | None],
+                     profile: Profile) -> tuple[DomainReadiness, ...]:
+    weights = cert.domain_weights()
+    out = []
+    for d, req in cert.required.items():
+        est = _estimate_or_none(estimates, d)
+        cut = level_to_theta(req.level)
+        prior = profile.prior(d)
+        basis = est or Estimate(theta=prior.mean, se=prior.sd, n=0)
+        out.append(DomainReadiness(domain=d, required_level=req.level, weight=weights[d],
+                                   estimate=est, p_ready=p_at_or_above(basis, cut),
+                                   verdict=verdict(est, cut)))
+    return tuple(sorted(out, key=lambda r: -r.weight))
+
+
+def fit(cert: Certification, profile: Profile) -> Fit:
+    reasons = []
+    if cert.platform == "none":
+        cloud = 0.7
+        reasons.append("Not tied to a cloud.")
+    elif profile.cloud == cert.platform:
+        cloud = 1.0
+        reasons.append(f"Matches the cloud you work on ({CLOUDS[cert.platform]}).")
+    elif profile.cloud == "none":
+        cloud = MARKET_FIT[cert.platform]
+        reasons.append({
+            "aws": "No cloud yet: AWS has the largest market share, so its skills travel furthest.",
+            "azure": "No cloud yet: Azure is second by market share, strong where Microsoft is used.",
+            "gcp": "No cloud yet: Google Cloud is smaller but strong in data- and ML-heavy teams.",
+            "databricks": "No cloud yet: Databricks runs on all three clouds; valued in data-platform teams.",
+        }[cert.platform])
+    else:
+        cloud = 0.3
+        reasons.append(f"You work on {CLOUDS[profile.cloud]}; this exam tests {CLOUDS[cert.platform]}.")
+    if cert.focus == profile.focus:
+        focus = 1.0
+    elif "both" in (cert.focus, profile.focus):
+        focus = 0.75
+    else:
+        focus = 0.4
+        reasons.append(f"Its focus ({FOCUSES[cert.focus]}) differs from yours ({FOCUSES[profile.focus]}).")
+    rec = cert.recommended_experience.years.numeric
+    experience = 1.0 if rec <= 0 else min(1.0, profile.years / rec)
+    if rec > 0 and profile.years < rec:
+        reasons.append(f"Recommended experience {rec:g} years; you have {profile.years:g}.")
+    return Fit(cloud=cloud, focus=focus, experience=experience, reasons=tuple(reasons))
+
+
+def cert_readiness(cert: Certification, estimates: Mapping[str, Estimate | None],
+                   profile: Profile) -> CertReadiness:
+    return CertReadiness(cert=cert, domains=domain_readiness(cert, estimates, profile),
+                         fit=fit(cert, profile))
+
+
+def ranking(estimates: Mapping[str, Estimate | None], profile: Profile) -> list[CertReadiness]:
+    """Active certifications, best first. Retired ones are left out (see ``retired``)."""
+    rows = [cert_readiness(c, estimates, profile) for c in catalogue().certifications if c.active]
+    return sorted(rows, key=lambda r: (-r.score, r.cert.id))
+
+
+def retired() -> list[Certification]:
+    return [c for c in catalogue().certifications if not c.active]
+
+
+@dataclass(frozen=True)
+class Gap:
+    domain: str
+    name: str
+    required_level: int
+    level: float
+    se: float
+    gap: float
+    weight: float
+    hours: int
+    missed_subtopics: tuple[str, ...]
+    resources: tuple[Resource, ...]
+
+    @property
+    def priority(self) -> float:
+        return self.gap * self.weight
+
+
+def gaps(readiness: CertReadiness, missed: Mapping[str, list[str]] | None = None) -> list[Gap]:
+    """Assessed domains below the required level, largest (gap × blueprint weight) first."""
+    tax, guide = taxonomy(), study_guide()
+    missed = missed or {}
+    out = []
+    for d in readiness.domains:
+        if d.gap is None or d.gap <= 0.05:
+            continue
+        dom = tax.domain(d.domain)
+        study = guide.domains[d.domain]
+        names = tuple(dom.subtopics.get(s, s) for s in dict.fromkeys(missed.get(d.domain, [])))
+        out.append(Gap(domain=d.domain, name=dom.name, required_level=d.required_level,
+                       level=d.estimate.level, se=d.estimate.se, gap=d.gap,  # type: ignore[union-attr]
+                       weight=d.weight, hours=int(round(d.gap * study.hours_per_level / 5.0)) * 5 or 5,
+                       missed_subtopics=names, resources=tuple(study.resources)))
+    return sorted(out, key=lambda g: (-g.priority, g.domain))
+
+
+def not_assessed(readiness: CertReadiness) -> list[DomainReadiness]:
+    return [d for d in readiness.domains if not d.assessed]
+
+
+@dataclass(frozen=True)
+class AreaCalibration:
+    area: str
+    self_rating: int  # 1..5
+    self_level: float  # the rating on the 0–4 scale (rating − 1)
+    measured: float  # mean level over the area's assessed domains
+    se: float
+    verdict: str  # "about right", "over-rated", "under-rated"
+
+
+def calibration(profile: Profile, estimates: Mapping[str, Estimate | None]) -> list[AreaCalibration]:
+    """Self-rated confidence per area against the measured level (where the area was assessed)."""
+    out = []
+    for area in taxonomy().areas:
+        rating = profile.confidence.get(area.id)
+        ests = [e for d in taxonomy().in_area(area.id)
+                if (e := _estimate_or_none(estimates, d.id)) is not None]
+        if rating is None or not ests:
+            continue
+        measured = sum(e.level for e in ests) / len(ests)
+        se = (sum(e.se ** 2 for e in ests) ** 0.5) / len(ests)
+        diff = (rating - 1) - measured
+        margin = max(0.75, 1.645 * se)
+        v = "over-rated" if diff > margin else "under-rated" if diff < -margin else "about right"
+        out.append(AreaCalibration(area.id, rating, float(rating - 1), measured, se, v))
+    return out
+
+
+def renew_by(cert: Certification, passed_on: dt.date) -> dt.date:
+    years = int(cert.validity_years.numeric)
+    try:
+        return passed_on.replace(year=passed_on.year + years)
+    except ValueError:  # 29 February
+        return passed_on.replace(year=passed_on.year + years, day=28)
+
+
+def salary_band(years: float) -> int:
+    return 0 if years < 3 else 1 if years < 6 else 2

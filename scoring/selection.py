@@ -1,0 +1,64 @@
+"""Item selection: maximum information at the current estimate, randomised among the top few
+(exposure control), with soft subtopic balancing and a preference for items not seen before."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from scoring.irt import information
+
+
+@dataclass(frozen=True)
+class CatItem:
+    """What the engine needs to know about a bank item."""
+
+    id: str
+    domain: str
+    subtopic: str
+    a: float
+    b: float
+
+
+class Selector(Protocol):
+    def select(self, candidates: Sequence[CatItem], theta: float, administered: Sequence[CatItem],
+               seen_before: frozenset[str], rng: np.random.Generator) -> CatItem: ...
+
+
+@dataclass(frozen=True)
+class RandomesqueMaxInfo:
+    top_k: int = 3
+    #: information is divided by (1 + balance × items already given in the same subtopic)
+    subtopic_balance: float = 1.0
+    #: information is multiplied by this for items the user saw in an earlier attempt
+    seen_penalty: float = 0.5
+
+    def scores(self, candidates: Sequence[CatItem], theta: float, administered: Sequence[CatItem],
+               seen_before: frozenset[str]) -> np.ndarray:
+        a = np.array([c.a for c in candidates])
+        b = np.array([c.b for c in candidates])
+        info = np.asarray(information(theta, a, b), dtype=float)
+        used = Counter(c.subtopic for c in administered)
+        balance = np.array([1.0 + self.subtopic_balance * used[c.subtopic] for c in candidates])
+        seen = np.array([self.seen_penalty if c.id in seen_before else 1.0 for c in candidates])
+        return info / balance * seen
+
+    def select(self, candidates: Sequence[CatItem], theta: float, administered: Sequence[CatItem],
+               seen_before: frozenset[str], rng: np.random.Generator) -> CatItem:
+        if not candidates:
+            raise ValueError("no candidate items")
+        scores = self.scores(candidates, theta, administered, seen_before)
+        k = min(self.top_k, len(candidates))
+        top = np.argsort(-scores, kind="stable")[:k]
+        return candidates[int(rng.choice(top))]
+
+
+@dataclass(frozen=True)
+class RandomOrder:
+    """The baseline the benchmark compares against: any unused item, uniformly."""
+
+    def select(self, candidates: Sequence[CatItem], theta: float, administered: Sequence[CatItem],
+               seen_before: frozenset[str], rng: np.random.Generator) -> CatItem:
+        return candidates[int(rng.integers(len(candidates)))]

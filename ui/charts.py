@@ -1,0 +1,116 @@
+"""Plotly figures (no Streamlit here, so they can be tested and exported as they are)."""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from scoring.certs import Certification
+from scoring.domains import taxonomy
+from scoring.estimator import Estimate
+
+#: Okabe–Ito, a palette that stays distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
+USER_COLOUR = OKABE_ITO[0]
+CERT_COLOURS = OKABE_ITO[1:]
+DASHES = ["dash", "dot", "dashdot", "longdash", "longdashdot"]
+NOT_ASSESSED_MARK = "*"
+R_MAX = 4.0
+
+
+def axis_label(domain: str, assessed: bool) -> str:
+    name = taxonomy().domain(domain).name
+    return name if assessed else f"{name} {NOT_ASSESSED_MARK}"
+
+
+def radar_domains(certs: Sequence[Certification], estimates: Mapping[str, Estimate]) -> list[str]:
+    """Axes: every domain a chosen certification requires, plus those assessed; taxonomy order."""
+    wanted = {d for c in certs for d in c.required} | {d for d, e in estimates.items() if e.assessed}
+    if not wanted:
+        wanted = set(taxonomy().domain_ids)
+    return [d for d in taxonomy().domain_ids if d in wanted]
+
+
+def _closed(values: list) -> list:
+    return values + values[:1]
+
+
+def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = (),
+          previous: Sequence[tuple[str, Mapping[str, Estimate]]] = (),
+          domains: Sequence[str] | None = None) -> go.Figure:
+    """The user's level band (estimate ± one standard error) against certifications' required levels.
+
+    Domains not assessed have no user point (never a zero): their axis label carries a star and a
+    hollow grey marker sits on the rim."""
+    domains = list(domains or radar_domains(certs, estimates))
+    assessed = {d: (e := estimates.get(d)) is not None and e.assessed for d in domains}
+    labels = [axis_label(d, assessed[d]) for d in domains]
+    fig = go.Figure()
+
+    # The uncertainty band: the region between level − SE and level + SE, drawn as one polygon.
+    pts = [(lab, estimates[d]) for lab, d in zip(labels, domains) if assessed[d]]
+    if pts:
+        upper = [min(R_MAX, e.level + e.se) for _, e in pts]
+        lower = [max(0.0, e.level - e.se) for _, e in pts]
+        labs = [lab for lab, _ in pts]
+        if len(pts) >= 2:
+            fig.add_trace(go.Scatterpolar(
+                r=_closed(upper) + _closed(lower)[::-1], theta=_closed(labs) + _closed(labs)[::-1],
+                fill="toself", fillcolor="rgba(0,114,178,0.18)", line=dict(width=0),
+                name="Your level ± uncertainty", hoverinfo="skip"))
+        levels = [e.level for _, e in pts]
+        text = [f"{lab}: {e.level:.1f} ± {e.se:.1f} ({e.n} answered)" for lab, e in pts]
+        fig.add_trace(go.Scatterpolar(
+            r=_closed(levels) if len(pts) >= 2 else levels,
+            theta=_closed(labs) if len(pts) >= 2 else labs,
+            mode="lines+markers", name="Your level", line=dict(color=USER_COLOUR, width=3),
+            marker=dict(size=8, color=USER_COLOUR), text=_closed(text) if len(pts) >= 2 else text,
+            hovertemplate="%{text}<extra></extra>"))
+
+    for i, (label, est) in enumerate(previous):
+        prev = [(lab, est[d]) for lab, d in zip(labels, domains) if d in est and est[d].assessed]
+        if not prev:
+            continue
+        fig.add_trace(go.Scatterpolar(
+            r=_closed([e.level for _, e in prev]), theta=_closed([lab for lab, _ in prev]),
+            mode="lines+markers", name=label, line=dict(color="#999999", width=2, dash=DASHES[i % 5]),
+            marker=dict(size=5, color="#999999")))
+
+    for i, cert in enumerate(certs):
+        req = [cert.required_level(d) for d in domains]
+        fig.add_trace(go.Scatterpolar(
+            r=_closed(req), theta=_closed(labels), mode="lines",
+            name=f"{cert.short} requires", line=dict(color=CERT_COLOURS[i % len(CERT_COLOURS)],
+                                                     width=2.5, dash=DASHES[i % len(DASHES)]),
+            hovertemplate="%{theta}: level %{r} required<extra>" + cert.short + "</extra>"))
+
+    missing = [lab for lab, d in zip(labels, domains) if not assessed[d]]
+    if missing:
+        fig.add_trace(go.Scatterpolar(
+            r=[R_MAX] * len(missing), theta=missing, mode="markers", name="Not assessed yet",
+            marker=dict(symbol="circle-open", size=11, color="#888888", line=dict(width=2)),
+            hovertemplate="%{theta}: not assessed yet<extra></extra>"))
+
+    fig.update_layout(
+        polar=dict(
+            radialaxis=dict(range=[0, R_MAX], tickvals=[0, 1, 2, 3, 4], angle=90, tickangle=90,
+                            tickfont=dict(size=10)),
+            angularaxis=dict(categoryorder="array", categoryarray=labels, direction="clockwise",
+                             tickfont=dict(size=12))),
+        showlegend=True, legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="center", x=0.5),
+        margin=dict(l=70, r=70, t=30, b=30), height=560,
+    )
+    return fig
+
+
+def readiness_bars(rows: Sequence[tuple[str, float, float]]) -> go.Figure:
+    """Horizontal bars: (label, readiness 0–1, assessed share 0–1), best first."""
+    labels = [r[0] for r in rows][::-1]
+    fig = go.Figure(go.Bar(
+        x=[round(100 * r[1]) for r in rows][::-1], y=labels, orientation="h",
+        marker_color=USER_COLOUR,
+        text=[f"{100 * r[1]:.0f}% · {100 * r[2]:.0f}% assessed" for r in rows][::-1],
+        textposition="auto", hovertemplate="%{y}: %{x}% ready<extra></extra>"))
+    fig.update_layout(xaxis=dict(range=[0, 100], title="Readiness (%)"), height=60 + 40 * len(rows),
+                      margin=dict(l=10, r=10, t=10, b=40))
+    return fig

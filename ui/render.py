@@ -1,0 +1,107 @@
+"""Drawing questions. Each question type knows how to grade itself; this module only dispatches on
+``item.type`` to draw the right input and read the response back. Bank text is Markdown (our own,
+reviewed); user text is only ever shown as plain text or code, never as Markdown or HTML."""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from questions import LEVELS, QuestionBase
+from scoring.domains import taxonomy
+
+
+def _key(item: QuestionBase, suffix: str = "") -> str:
+    return f"resp::{item.id}{suffix}"
+
+
+def question_header(item: QuestionBase) -> None:
+    dom = taxonomy().domain(item.domain)
+    st.caption(f"{dom.name} · {dom.subtopics.get(item.subtopic, item.subtopic)} · "
+               f"level {item.level} ({LEVELS[item.level]})")
+
+
+def stem(item: QuestionBase) -> None:
+    st.markdown(item.stem)
+    code = getattr(item, "code", None)
+    if code:
+        st.code(code.rstrip("\n"), language="python")
+    if item.instructions:
+        st.caption(item.instructions)
+
+
+def inputs(item: QuestionBase) -> None:
+    """Draw the response widgets (inside the caller's form). Nothing is preselected."""
+    t = item.type  # type: ignore[attr-defined]
+    choices = getattr(item, "choices", None)
+    if t == "multiple_response":
+        for c in choices:
+            st.checkbox(c.text, key=_key(item, f"::{c.id}"))
+    elif choices:  # single_choice, or code_output with candidate outputs
+        ids = [c.id for c in choices]
+        texts = {c.id: c.text for c in choices}
+        if t == "code_output":
+            st.radio("Output", ids, index=None, key=_key(item),
+                     format_func=lambda i: texts[i].replace("\n", " ⏎ "), label_visibility="collapsed")
+        else:
+            st.radio("Answer", ids, index=None, key=_key(item), format_func=texts.__getitem__,
+                     label_visibility="collapsed")
+    elif t == "numeric":
+        st.text_input("Your answer" + (f" ({item.unit})" if getattr(item, "unit", None) else ""),
+                      key=_key(item), placeholder="e.g. 0.25")
+    elif t == "code_output":
+        st.text_area("Printed output", key=_key(item), height=90,
+                     placeholder="Type exactly what the program prints")
+    else:  # pragma: no cover - the schema admits only the four types
+        st.error(f"Unknown question type {t!r}")
+
+
+def read_response(item: QuestionBase) -> Any:
+    """The response as the item's ``grade`` expects it (see questions/schema.py)."""
+    if item.type == "multiple_response":  # type: ignore[attr-defined]
+        return [c.id for c in item.choices if st.session_state.get(_key(item, f"::{c.id}"))]  # type: ignore[attr-defined]
+    return st.session_state.get(_key(item))
+
+
+def feedback(item: QuestionBase, response: Any, correct: bool) -> None:
+    """Practice-mode feedback and the review: verdict, the key, the explanation, rationales."""
+    if response is None:
+        st.info("You chose **I don't know**: that is fine, it keeps the estimate honest.")
+    elif correct:
+        st.success("Correct.")
+    else:
+        st.error("Not quite.")
+        st.markdown("**Your answer:**")
+        st.text(item.describe_response(response))
+    if not correct:
+        st.markdown("**Correct answer:**")
+        if item.type == "code_output":  # type: ignore[attr-defined]
+            st.code(item.answer_text(), language=None)
+        else:
+            st.markdown(item.answer_text())
+    st.markdown("**Why:** " + item.explanation)
+    choices = getattr(item, "choices", None)
+    if choices and any(c.rationale for c in choices):
+        picked = set(response) if isinstance(response, list) else {response}
+        with st.expander("Each option explained", expanded=not correct):
+            for c in choices:
+                if c.rationale:
+                    mark = "✔️" if _is_key(item, c.id) else "✖️"
+                    you = " *(your choice)*" if c.id in picked else ""
+                    st.markdown(f"{mark} **{c.text}**{you}: {c.rationale}")
+    refs = [str(u) for u in item.references]
+    if refs:
+        st.markdown("Read more: " + " · ".join(f"[{_host(u)}]({u})" for u in refs))
+
+
+def _is_key(item: QuestionBase, choice_id: str) -> bool:
+    ans = getattr(item, "answer", None)
+    if item.type == "code_output":  # type: ignore[attr-defined]
+        return choice_id == item.correct_choice_id  # type: ignore[attr-defined]
+    return choice_id in ans if isinstance(ans, list) else choice_id == ans
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(url).netloc.removeprefix("www.") or url

@@ -1,0 +1,262 @@
+"""Session state, persistence and the URL: the glue between the pages and the core.
+
+The attempt lives in ``st.session_state["attempt"]`` and, when the database is reachable, in the
+store under an unguessable token that is kept in the URL (``?a=…``). A page refresh, or opening the
+link later, reloads it from the store. Without a database the quiz goes on in memory, with a warning.
+"""
+from __future__ import annotations
+
+import secrets as pysecrets
+import time
+from typing import Any
+
+import streamlit as st
+
+from questions import Bank, BankError, QuestionBase, load_bank
+from scoring.cat import cat_items
+from scoring.certs import catalogue
+from scoring.quiz import (QuizConfig, build_session, estimate_domains, missed_subtopics,
+                          profile_from_dict)
+from scoring.readiness import Profile
+from storage import Store, StoreUnavailable, database_url
+
+TOKEN_PARAM = "a"
+SHARE_PARAM = "s"
+
+
+# --- resources loaded once per server process ---------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _load_bank() -> Bank:
+    return load_bank()
+
+
+def bank() -> Bank:
+    """The question bank; on a malformed bank, a page naming file, item and field, then stop."""
+    try:
+        return _load_bank()
+    except BankError as exc:
+        st.error("The question bank has problems, so quizzes are unavailable until they are fixed.")
+        st.markdown("Each line names the file, the item and the field:")
+        st.code("\n".join(str(p) for p in exc.problems), language=None)
+        st.stop()
+        raise  # unreachable; st.stop() raises
+
+
+def secrets_mapping() -> dict[str, Any]:
+    try:
+        return {k: st.secrets[k] for k in st.secrets.keys()}
+    except Exception:  # no secrets.toml: st.secrets raises on access
+        return {}
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str) -> tuple[Store | None, str | None]:
+    try:
+        return Store(url), None
+    except StoreUnavailable as exc:
+        return None, str(exc)
+
+
+def store() -> Store | None:
+    s, err = _open_store(database_url(secrets_mapping()))
+    if err:
+        warn_store(err)
+    return s
+
+
+def warn_store(message: str) -> None:
+    st.session_state["store_warning"] = message
+
+
+def show_store_warning() -> None:
+    msg = st.session_state.get("store_warning")
+    if msg:
+        st.warning(
+            "Results cannot be saved right now, so a page refresh would lose them; the quiz goes on "
+            f"in this browser tab. ({msg})", icon="⚠️")
+
+
+# --- the attempt ---------------------------------------------------------------------------
+def _empty_attempt() -> dict[str, Any]:
+    return {"token": None, "config": None, "answers": [], "previous": []}
+
+
+def attempt() -> dict[str, Any]:
+    if "attempt" not in st.session_state:
+        st.session_state["attempt"] = _empty_attempt()
+    return st.session_state["attempt"]
+
+
+def profile_dict() -> dict[str, Any] | None:
+    return st.session_state.get("profile")
+
+
+def profile() -> Profile:
+    return profile_from_dict(profile_dict())
+
+
+def sync_with_url() -> None:
+    """Load the attempt named in the URL (after a refresh), and keep the URL naming ours."""
+    att = attempt()
+    token = st.query_params.get(TOKEN_PARAM)
+    if token and token != att["token"]:
+        s = store()
+        rec = None
+        if s is not None:
+            try:
+                rec = s.load_attempt(token)
+            except StoreUnavailable as exc:
+                warn_store(str(exc))
+        if rec is not None:
+            st.session_state["attempt"] = {
+                "token": rec.token,
+                "config": rec.config.get("quiz"),
+                "previous": list(rec.config.get("previous", [])),
+                "answers": [{"item_id": a.item_id, "domain": a.domain, "response": a.response,
+                             "correct": a.correct, "seconds": a.seconds} for a in rec.answers],
+            }
+            st.session_state["profile"] = rec.profile or None
+            st.session_state.pop("feedback_for", None)
+            st.session_state.pop("seen_before", None)
+        elif s is not None:
+            st.session_state["bad_token"] = True
+            del st.query_params[TOKEN_PARAM]
+    elif att["token"] and not token:
+        st.query_params[TOKEN_PARAM] = att["token"]
+
+
+def _persist(fn_name: str, *args: Any) -> None:
+    att = attempt()
+    s = store()
+    if s is None or not att["token"]:
+        return
+    try:
+        getattr(s, fn_name)(att["token"], *args)
+    except StoreUnavailable as exc:
+        warn_store(str(exc))
+
+
+def _ensure_token() -> None:
+    att = attempt()
+    if att["token"]:
+        return
+    s = store()
+    if s is None:
+        return
+    try:
+        att["token"] = s.create_attempt(profile_dict() or {},
+                                        {"quiz": att["config"], "previous": att["previous"]})
+    except StoreUnavailable as exc:
+        warn_store(str(exc))
+        return
+    st.query_params[TOKEN_PARAM] = att["token"]
+
+
+def save_profile(data: dict[str, Any]) -> None:
+    st.session_state["profile"] = data
+    _ensure_token()
+    _persist("update_profile", data)
+
+
+def start_quiz(config: QuizConfig) -> None:
+    att = attempt()
+    att["config"] = config.to_dict()
+    st.session_state.pop("feedback_for", None)
+    st.session_state.pop("shown", None)
+    _ensure_token()
+    _persist("update_config", {"quiz": att["config"], "previous": att["previous"]})
+
+
+def end_quiz() -> None:
+    att = attempt()
+    if att["config"]:
+        att["config"] = {**att["config"], "ended": True}
+        _persist("update_config", {"quiz": att["config"], "previous": att["previous"]})
+
+
+def new_attempt() -> None:
+    """Start afresh, keeping a link to the attempts before (for the before/after radar)."""
+    old = attempt()
+    previous = old["previous"] + ([old["token"]] if old["token"] else [])
+    st.session_state["attempt"] = {**_empty_attempt(), "previous": previous}
+    st.session_state.pop("feedback_for", None)
+    st.session_state.pop("seen_before", None)
+    if TOKEN_PARAM in st.query_params:
+        del st.query_params[TOKEN_PARAM]
+
+
+def quiz_config() -> QuizConfig | None:
+    cfg = attempt()["config"]
+    return QuizConfig.from_dict(cfg) if cfg else None
+
+
+def quiz_ended() -> bool:
+    return bool((attempt()["config"] or {}).get("ended"))
+
+
+@st.cache_resource(show_spinner=False)
+def _cat_items(_bank: Bank, n: int) -> list:
+    return cat_items(_bank.items)
+
+
+def session_for(config: QuizConfig):
+    """The adaptive session for the current quiz, with this attempt's answers in its domains."""
+    b = bank()
+    prof = profile()
+    domains = set(config.domains)
+    answers = [(a["item_id"], bool(a["correct"])) for a in attempt()["answers"]
+               if a["domain"] in domains and a["item_id"] in b.by_id]
+    if "seen_before" not in st.session_state:
+        st.session_state["seen_before"] = seen_before()
+    target = next((c for c in prof.certs if catalogue().get(c).active), None)
+    return build_session(config, _cat_items(b, len(b)), prof, answers,
+                         st.session_state["seen_before"], target_cert=target)
+
+
+def record_answer(item: QuestionBase, response: Any, correct: bool, seconds: float | None) -> None:
+    att = attempt()
+    att["answers"].append({"item_id": item.id, "domain": item.domain, "response": response,
+                           "correct": correct, "seconds": seconds})
+    _persist("record_answer", item.id, item.domain, response, correct, seconds)
+    ests = current_estimates()
+    _persist("save_estimates", {d: {"theta": e.theta, "se": e.se, "n": e.n} for d, e in ests.items()})
+
+
+def answered_pairs() -> list[tuple[QuestionBase, bool]]:
+    b = bank()
+    return [(b.by_id[a["item_id"]], bool(a["correct"])) for a in attempt()["answers"]
+            if a["item_id"] in b.by_id]
+
+
+def current_estimates() -> dict:
+    return estimate_domains(answered_pairs(), profile())
+
+
+def current_missed() -> dict[str, list[str]]:
+    return missed_subtopics(answered_pairs())
+
+
+def seen_before() -> set[str]:
+    """Items answered in this browser's earlier attempts (preferred less in selection)."""
+    prev = attempt()["previous"]
+    s = store()
+    if not prev or s is None:
+        return set()
+    try:
+        return {a.item_id for rec in s.attempts(prev) for a in rec.answers}
+    except StoreUnavailable:
+        return set()
+
+
+def mark_shown(item_id: str) -> None:
+    shown = st.session_state.setdefault("shown", {})
+    shown.setdefault(item_id, time.time())
+
+
+def seconds_since_shown(item_id: str) -> float | None:
+    t = st.session_state.get("shown", {}).get(item_id)
+    return round(time.time() - t, 1) if t else None
+
+
+def new_seed() -> int:
+    return pysecrets.randbelow(2**31)
