@@ -22,7 +22,7 @@ prof = state.profile_dict() or {}
 cat = catalogue()
 CONFIDENCE = {1: "new to it", 2: "some exposure", 3: "use it at work", 4: "strong", 5: "could teach it"}
 
-with st.form("profile"):
+with st.form("profile_form"):
     st.subheader("Your profile")
     c1, c2 = st.columns(2)
     with c1:

@@ -54,18 +54,11 @@ def check_code_item(item: CodeOutput) -> CheckResult:
     return CheckResult(item.id, True, "output matches")
 
 
-_SAFE_BUILTINS = {n: getattr(__builtins__, n, None) if not isinstance(__builtins__, dict)
-                  else __builtins__.get(n)
-                  for n in ("abs", "min", "max", "sum", "round", "len", "range", "pow", "float",
-                            "int", "sorted", "zip", "map", "list", "tuple", "enumerate", "all", "any")}
-
-
 def evaluate_check(expr: str) -> float:
     import numpy as np  # local: numpy is only needed when checks run
 
     ns = {"np": np, "math": math, "Fraction": Fraction, "comb": math.comb,
-          "factorial": math.factorial, "sqrt": math.sqrt, "exp": math.exp, "log": math.log,
-          "__builtins__": _SAFE_BUILTINS}
+          "factorial": math.factorial, "sqrt": math.sqrt, "exp": math.exp, "log": math.log}
     value = eval(compile(expr, "<check>", "eval"), ns)  # noqa: S307 - bank data, not user input
     return float(value)
 

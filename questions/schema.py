@@ -228,6 +228,13 @@ def parse_number(text: str) -> float:
     return value
 
 
+def format_number(x: float) -> str:
+    """Numbers as people write them: 2560640, 0.25, 1.5e-07 (never 2.56064e+06)."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.10g}"
+
+
 class Numeric(QuestionBase):
     type: Literal["numeric"]
     answer: float
@@ -247,7 +254,7 @@ class Numeric(QuestionBase):
     @property
     def instructions(self) -> str:
         unit = f" in {self.unit}" if self.unit else ""
-        tol = f"{self.tolerance:g}"
+        tol = format_number(self.tolerance)
         return f"Type a number{unit} (decimals or a fraction such as 1/4; within ±{tol} counts)."
 
     def grade(self, response: Response) -> bool:
@@ -260,7 +267,7 @@ class Numeric(QuestionBase):
 
     def answer_text(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
-        return f"{self.answer:g}{unit}"
+        return f"{format_number(self.answer)}{unit}"
 
 
 def normalise_output(text: str) -> str:

@@ -73,16 +73,21 @@ class DomainReadiness:
         return None if g is None else g * self.weight
 
 
+#: Fit = weighted sum of its parts (cloud, focus, experience, the user's own interest).
+FIT_WEIGHTS = {"cloud": 0.45, "focus": 0.2, "experience": 0.2, "interest": 0.15}
+
+
 @dataclass(frozen=True)
 class Fit:
     cloud: float
     focus: float
     experience: float
+    interest: float
     reasons: tuple[str, ...]
 
     @property
     def total(self) -> float:
-        return 0.5 * self.cloud + 0.25 * self.focus + 0.25 * self.experience
+        return sum(w * getattr(self, k) for k, w in FIT_WEIGHTS.items())
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,22 @@ def _estimate_or_none(estimates: Mapping[str, Estimate | None], domain: str) -> 
     return e if e is not None and e.assessed else None
 
 
+#: How much of the user's average standing in assessed domains carries over to the domains not
+#: assessed yet (skills correlate): their starting estimate is this share of that average,
+#: plus the self-rating nudge, with the prior's full spread.
+CARRY_OVER = 0.5
+
+
+def starting_estimate(domain: str, estimates: Mapping[str, Estimate | None], profile: Profile) -> Estimate:
+    """What we assume about a domain with no answers: used for readiness, never shown as a level."""
+    prior = profile.prior(domain)
+    assessed = [(d, e) for d, e in estimates.items() if e is not None and e.assessed]
+    shift = 0.0
+    if assessed:
+        shift = CARRY_OVER * sum(e.theta - profile.prior(d).mean for d, e in assessed) / len(assessed)
+    return Estimate(theta=prior.mean + shift, se=prior.sd, n=0)
+
+
 def domain_readiness(cert: Certification, estimates: Mapping[str, Estimate | None],
                      profile: Profile) -> tuple[DomainReadiness, ...]:
     weights = cert.domain_weights()
@@ -124,8 +145,7 @@ def domain_readiness(cert: Certification, estimates: Mapping[str, Estimate | Non
     for d, req in cert.required.items():
         est = _estimate_or_none(estimates, d)
         cut = level_to_theta(req.level)
-        prior = profile.prior(d)
-        basis = est or Estimate(theta=prior.mean, se=prior.sd, n=0)
+        basis = est or starting_estimate(d, estimates, profile)
         out.append(DomainReadiness(domain=d, required_level=req.level, weight=weights[d],
                                    estimate=est, p_ready=p_at_or_above(basis, cut),
                                    verdict=verdict(est, cut)))
@@ -162,7 +182,24 @@ def fit(cert: Certification, profile: Profile) -> Fit:
     experience = 1.0 if rec <= 0 else min(1.0, profile.years / rec)
     if rec > 0 and profile.years < rec:
         reasons.append(f"Recommended experience {rec:g} years; you have {profile.years:g}.")
-    return Fit(cloud=cloud, focus=focus, experience=experience, reasons=tuple(reasons))
+    if cert.tier == "foundational" and profile.years >= 2:
+        experience = 0.5
+        reasons.append("Foundational: below your experience; an associate or professional exam says more.")
+    interest = interest_in(cert, profile)
+    if interest == 1.0:
+        reasons.append("On your list." if cert.id in profile.certs else "Successor of one on your list.")
+    return Fit(cloud=cloud, focus=focus, experience=experience, interest=interest,
+               reasons=tuple(reasons))
+
+
+def interest_in(cert: Certification, profile: Profile) -> float:
+    """1 if the user is considering it (or it succeeds one they named), 0.5 with no list, else 0."""
+    if not profile.certs:
+        return 0.5
+    cat = catalogue()
+    named = set(profile.certs) | {cat.get(c).successor for c in profile.certs
+                                  if c in cat.ids and cat.get(c).successor}
+    return 1.0 if cert.id in named else 0.0
 
 
 def cert_readiness(cert: Certification, estimates: Mapping[str, Estimate | None],

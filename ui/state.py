@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from questions import Bank, BankError, QuestionBase, load_bank
+from questions.loader import bank_dir
 from scoring.cat import cat_items
 from scoring.certs import catalogue
 from scoring.quiz import (QuizConfig, build_session, estimate_domains, missed_subtopics,
@@ -26,14 +27,14 @@ SHARE_PARAM = "s"
 
 # --- resources loaded once per server process ---------------------------------------------
 @st.cache_resource(show_spinner=False)
-def _load_bank() -> Bank:
-    return load_bank()
+def _load_bank(folder: str) -> Bank:
+    return load_bank(folder)
 
 
 def bank() -> Bank:
     """The question bank; on a malformed bank, a page naming file, item and field, then stop."""
     try:
-        return _load_bank()
+        return _load_bank(str(bank_dir()))
     except BankError as exc:
         st.error("The question bank has problems, so quizzes are unavailable until they are fixed.")
         st.markdown("Each line names the file, the item and the field:")

@@ -1,0 +1,102 @@
+"""The real question bank: valid, covered, and with machine-checked answer keys."""
+import re
+from collections import defaultdict
+
+import pytest
+
+from questions import load_bank
+from questions.__main__ import MIN_ITEMS, MIN_NON_GUESSABLE, MIN_PER_LEVEL, MIN_PER_SUBTOPIC, main
+from questions.checks import check_items
+from questions.loader import coverage
+from questions.schema import CodeOutput, Numeric
+from scoring.domains import taxonomy
+
+BANK = load_bank()
+PLATFORMS = [d.id for d in taxonomy().in_area("platforms")]
+
+
+def test_validate_command_passes(capsys):
+    assert main(["validate"]) == 0
+    assert "OK:" in capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def check_results():
+    items = [q for q in BANK.items if isinstance(q, (CodeOutput, Numeric))]
+    return {r.item_id: r for r in check_items(items, workers=2)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("item_id", [q.id for q in BANK.items if isinstance(q, CodeOutput) and q.runnable])
+def test_code_output_key_is_what_the_code_prints(item_id, check_results):
+    r = check_results[item_id]
+    assert r.ok, r.detail
+
+
+@pytest.mark.parametrize("item_id", [q.id for q in BANK.items if isinstance(q, Numeric)])
+def test_numeric_key_is_recomputed(item_id, check_results):
+    q = BANK.by_id[item_id]
+    assert q.check, "every numeric item carries a check expression"
+    r = check_results[item_id]
+    assert r.ok, r.detail
+
+
+@pytest.mark.parametrize("domain", taxonomy().domain_ids)
+def test_domain_coverage(domain):
+    c = coverage(BANK)[domain]
+    assert c["total"] >= MIN_ITEMS
+    assert all(n >= MIN_PER_LEVEL for n in c["levels"].values()), c["levels"]
+    thin = [s for s, n in c["subtopics"].items() if n < MIN_PER_SUBTOPIC]
+    assert not thin, f"subtopics with fewer than {MIN_PER_SUBTOPIC} items: {thin}"
+    assert c["non_guessable"] / c["total"] >= MIN_NON_GUESSABLE
+
+
+@pytest.mark.parametrize("domain", PLATFORMS)
+def test_platform_items_cite_vendor_documentation(domain):
+    missing = [q.id for q in BANK.in_domain(domain) if not q.references]
+    assert not missing, f"platform items without a reference URL: {missing}"
+
+
+def test_references_are_https():
+    bad = [(q.id, str(u)) for q in BANK.items for u in q.references if not str(u).startswith("https://")]
+    assert not bad
+
+
+def test_every_choice_explains_itself():
+    missing = [(q.id, c.id) for q in BANK.items if q.type in ("single_choice", "multiple_response")
+               for c in q.choices if not c.rationale]
+    assert not missing, f"choices without a rationale: {missing[:20]}"
+
+
+def test_no_bare_dollar_amounts_that_would_render_as_latex():
+    # "$5 and $10" would become LaTeX in Streamlit; money is written "USD 5".
+    bad = [q.id for q in BANK.items if re.search(r"\$\d+(\.\d+)?\s*(per|/|an?\b|each|for|and|or|,)", q.stem)]
+    assert not bad, bad
+
+
+def _normalise(text: str) -> str:
+    text = text.lower()
+    text = re.sub(r"\d+(\.\d+)?", "#", text)
+    text = re.sub(r"`[^`]*`", "`x`", text)
+    text = re.sub(r"\b[a-z_][a-z0-9_]*\s*=", "v=", text)  # variable names in code
+    return re.sub(r"\W+", " ", text).strip()
+
+
+def test_no_near_duplicate_items():
+    seen = defaultdict(list)
+    for q in BANK.items:
+        key = _normalise(q.stem + "\n" + (getattr(q, "code", "") or ""))
+        seen[key].append(q.id)
+    dups = [ids for ids in seen.values() if len(ids) > 1]
+    assert not dups, f"near-duplicate items (same stem after normalising): {dups}"
+    # Within a domain, stems sharing almost all their words are near-duplicates too.
+    by_domain = defaultdict(list)
+    for q in BANK.items:
+        by_domain[q.domain].append((q.id, set(_normalise(q.stem + (getattr(q, "code", "") or "")).split())))
+    close = []
+    for items in by_domain.values():
+        for i, (a, wa) in enumerate(items):
+            for b, wb in items[i + 1:]:
+                if len(wa) > 8 and len(wa & wb) / len(wa | wb) > 0.9:
+                    close.append((a, b))
+    assert not close, f"near-duplicate items: {close}"
