@@ -27,7 +27,8 @@ with st.form("profile_form"):
     c1, c2 = st.columns(2)
     with c1:
         years = st.number_input("Years of experience in ML or data work", min_value=0.0,
-                                max_value=50.0, step=0.5, value=float(prof.get("years", 0.0)))
+                                max_value=50.0, step=0.5, format="%.1f",
+                                value=float(prof.get("years", 0.0)))
         cloud_ids = list(CLOUDS)
         cloud = st.radio("The cloud you work on", cloud_ids, format_func=CLOUDS.__getitem__,
                          index=cloud_ids.index(prof.get("cloud", "none")), horizontal=True)

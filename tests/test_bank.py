@@ -68,9 +68,11 @@ def test_every_choice_explains_itself():
     assert not missing, f"choices without a rationale: {missing[:20]}"
 
 
-def test_no_bare_dollar_amounts_that_would_render_as_latex():
-    # "$5 and $10" would become LaTeX in Streamlit; money is written "USD 5".
-    bad = [q.id for q in BANK.items if re.search(r"\$\d+(\.\d+)?\s*(per|/|an?\b|each|for|and|or|,)", q.stem)]
+def test_dollar_signs_pair_up_as_latex():
+    # A lone "$5" would start LaTeX in Streamlit's Markdown and swallow the text after it;
+    # money is written "USD 5". Every unescaped $ must have a partner.
+    bad = [q.id for q in BANK.items for text in (q.stem, q.explanation)
+           if len(re.findall(r"(?<!\\)\$", text)) % 2]
     assert not bad, bad
 
 

@@ -153,3 +153,15 @@ def test_duplicate_ids_and_unknown_domain(tmp_path):
         load_bank(tmp_path)
     text = str(exc.value)
     assert "duplicate id" in text and "unknown domain 'astrology'" in text
+
+
+def test_choices_are_shown_in_a_stable_shuffled_order():
+    from ui.render import shown_choices
+
+    from questions import load_bank
+    items = [q for q in load_bank().items if q.type == "single_choice"]
+    positions = [[c.id for c in shown_choices(q)].index(q.answer) for q in items]
+    # Keys written first in the file must not all be shown first.
+    assert len(set(positions)) >= 3
+    assert max(positions.count(p) for p in set(positions)) < 0.5 * len(positions)
+    assert [c.id for c in shown_choices(items[0])] == [c.id for c in shown_choices(items[0])]

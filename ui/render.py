@@ -3,12 +3,20 @@
 reviewed); user text is only ever shown as plain text or code, never as Markdown or HTML."""
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import streamlit as st
 
 from questions import LEVELS, QuestionBase
 from scoring.domains import taxonomy
+
+
+def shown_choices(item: QuestionBase) -> list:
+    """The item's choices in a fixed, shuffled order (the same for everyone and every visit), so
+    the key's position in the file tells nothing."""
+    choices = list(getattr(item, "choices", None) or [])
+    return sorted(choices, key=lambda c: hashlib.sha256(f"{item.id}:{c.id}".encode()).hexdigest())
 
 
 def _key(item: QuestionBase, suffix: str = "") -> str:
@@ -33,7 +41,7 @@ def stem(item: QuestionBase) -> None:
 def inputs(item: QuestionBase) -> None:
     """Draw the response widgets (inside the caller's form). Nothing is preselected."""
     t = item.type  # type: ignore[attr-defined]
-    choices = getattr(item, "choices", None)
+    choices = shown_choices(item)
     if t == "multiple_response":
         for c in choices:
             st.checkbox(c.text, key=_key(item, f"::{c.id}"))
@@ -80,7 +88,7 @@ def feedback(item: QuestionBase, response: Any, correct: bool) -> None:
         else:
             st.markdown(item.answer_text())
     st.markdown("**Why:** " + item.explanation)
-    choices = getattr(item, "choices", None)
+    choices = shown_choices(item)
     if choices and any(c.rationale for c in choices):
         picked = set(response) if isinstance(response, list) else {response}
         with st.expander("Each option explained", expanded=not correct):

@@ -1,0 +1,195 @@
+"""The flows that matter, in a real Chromium against a real `streamlit run` server.
+
+`make test` makes sure a Chromium is there; without one these tests fail with a clear message
+rather than skip."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser import ARTIFACTS, CHROMIUM_ARGS, find_chromium, settle, streamlit_server
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with streamlit_server(tmp_path_factory.mktemp("server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = find_chromium()
+    if not path:
+        pytest.fail("No Chromium for the browser tests: run `make test` (it installs one) or set "
+                    "CHROMIUM_PATH.", pytrace=False)
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1300, "height": 900})
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    ctx.close()
+
+
+def no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.inner_text("body")[:2000]
+
+
+def close_dropdown(page) -> None:
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+
+
+def fill_profile(page, server: str) -> None:
+    page.goto(server)
+    settle(page)
+    page.locator('[data-testid="stRadio"]').first.wait_for()
+    page.get_by_label("Years of experience in ML or data work").fill("3")
+    page.get_by_label("Years of experience in ML or data work").press("Enter")
+    page.locator('[data-testid="stRadio"]').first.get_by_text("AWS", exact=True).click()
+    ms = page.locator('[data-testid="stMultiSelect"]').first
+    ms.click()
+    page.keyboard.type("AWS ML Engineer")
+    page.keyboard.press("Enter")
+    close_dropdown(page)
+    page.get_by_role("button", name="Save profile and choose a quiz").click()
+    settle(page)
+    page.wait_for_url(re.compile(r"/quiz\?a="))
+    no_exception(page)
+
+
+def start_area_quiz(page, area: str = "Math") -> None:
+    page.get_by_text("Area quiz", exact=True).click()
+    settle(page)
+    page.get_by_role("button", name=area, exact=True).click()
+    settle(page)
+    page.get_by_role("button", name="Start", exact=True).click()
+    settle(page)
+    no_exception(page)
+
+
+def progress_text(page) -> str:
+    return page.locator('[data-testid="stProgress"]').inner_text()
+
+
+def answer_somehow(page, i: int) -> None:
+    """Answer the question on screen like a person: pick an option, type a number, or pass."""
+    radios = page.locator('[data-testid="stForm"] [role="radiogroup"] label')
+    if radios.count() and i % 3 == 0:
+        radios.first.click()
+        page.get_by_role("button", name="Submit answer").click()
+    else:
+        page.get_by_role("button", name="I don't know").click()
+    settle(page)
+    no_exception(page)
+
+
+def user_levels(page) -> list:
+    """The user's level trace from the Plotly figure on the page."""
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    return page.evaluate("""() => {
+        const fig = document.querySelector('.js-plotly-plot');
+        const t = fig.data.find(d => d.name === 'Your level');
+        return t ? [t.theta, t.r] : null;
+    }""")
+
+
+def cert_traces(page) -> list[str]:
+    return page.evaluate("""() => Array.from(document.querySelector('.js-plotly-plot').data)
+        .map(d => d.name).filter(n => n && n.endsWith('requires'))""")
+
+
+def test_profile_quiz_results_radar(page, server):
+    fill_profile(page, server)
+    start_area_quiz(page, "Math")
+    for i in range(6):
+        answer_somehow(page, i)
+    page.get_by_role("button", name="Stop here and see results").click()
+    settle(page)
+    page.get_by_role("link", name="See your results and gaps").click()
+    settle(page)
+    page.wait_for_url(re.compile(r"/results"))
+    no_exception(page)
+    theta, r = user_levels(page)
+    assert len(theta) >= 2 and all(0 <= x <= 4 for x in r)
+    assert any("Linear algebra" in t or "Calculus" in t for t in theta)
+    assert page.get_by_text("Closest certification").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "results-flow.png"), full_page=True)
+
+
+def test_two_certifications_overlay_on_the_radar(page, server):
+    fill_profile(page, server)
+    start_area_quiz(page, "Platforms")
+    for i in range(4):
+        answer_somehow(page, i)
+    page.goto(page.url.replace("/quiz", "/results"))
+    settle(page)
+    before = cert_traces(page)
+    assert len(before) == 1
+    ms = page.locator('[data-testid="stMultiSelect"]').first
+    ms.click()
+    page.keyboard.type("Databricks ML Associate")
+    page.keyboard.press("Enter")
+    close_dropdown(page)
+    settle(page)
+    after = cert_traces(page)
+    assert len(after) == 2 and "Databricks ML Associate requires" in after
+    no_exception(page)
+
+
+def test_reload_mid_quiz_keeps_every_answer(page, server):
+    fill_profile(page, server)
+    start_area_quiz(page, "Python")
+    for i in range(3):
+        answer_somehow(page, i)
+    assert progress_text(page).startswith("Question 4")
+    stem = page.locator('[data-testid="stForm"]').inner_text()
+    url = page.url
+    assert "a=" in url
+    page.reload()
+    settle(page)
+    no_exception(page)
+    assert progress_text(page).startswith("Question 4")
+    assert page.locator('[data-testid="stForm"]').inner_text() == stem
+    # Opening the link later, in another browser context, continues the same attempt too.
+    other = page.context.browser.new_context().new_page()
+    other.goto(url)
+    settle(other)
+    assert progress_text(other).startswith("Question 4")
+    other.context.close()
+
+
+def test_share_link_in_a_fresh_browser_shows_the_same_levels(page, server, browser):
+    fill_profile(page, server)
+    start_area_quiz(page, "Math")
+    for i in range(5):
+        answer_somehow(page, i)
+    page.goto(page.url.replace("/quiz", "/results"))
+    settle(page)
+    mine = user_levels(page)
+    link = page.locator('[data-testid="stCode"]', has_text="/results?s=").first.inner_text().strip()
+    assert link.startswith("http://127.0.0.1") and len(link) < 2000
+    fresh = browser.new_context().new_page()
+    fresh.goto(link)
+    settle(fresh)
+    no_exception(fresh)
+    assert fresh.get_by_text("Shared CertRadar results").count() == 1
+    assert user_levels(fresh) == mine
+    # A damaged link explains itself instead of failing.
+    fresh.goto(link[:-5] + "xxxxx")
+    settle(fresh)
+    no_exception(fresh)
+    assert "cannot be opened" in fresh.inner_text("body")
+    fresh.context.close()
