@@ -74,8 +74,8 @@ def radar_section(estimates, rank, key: str, previous=()) -> list:
     certs = [cat.get(i) for i in chosen]
     fig = charts.radar(estimates, certs, previous=previous)
     st.plotly_chart(fig, key=f"radar_{key}", config={"displayModeBar": False})
-    st.caption(f"The shaded band is your level ± one standard error. {charts.NOT_ASSESSED_MARK} and "
-               "hollow grey circles: not assessed yet (no level shown, not zero).")
+    st.caption(f"Light blue bars: your level ± one standard error (more answers make them shorter). "
+               f"{charts.NOT_ASSESSED_MARK} and hollow grey circles: not assessed yet (no level, not zero).")
     levels_table(estimates, certs)
     return certs
 
@@ -196,6 +196,33 @@ def history_section(estimates) -> list:
     return out[-3:]
 
 
+#: A certification is named "closest" only when at least this share of its exam was assessed.
+MIN_EVIDENCE = 0.5
+
+
+def headline(rank) -> None:
+    """Which one, and what next: the best-ranked certification with enough evidence behind it."""
+    top = next((r for r in rank if r.assessed_share >= MIN_EVIDENCE), None)
+    if top is None:
+        lead = rank[0]
+        st.info(f"Not enough evidence yet to name your closest certification: your answers cover "
+                f"{100 * lead.assessed_share:.0f}% of **{lead.cert.short}** (the best fit so far). "
+                "A quick check measures the rest.")
+        if st.button(f"Quick check for {lead.cert.short}", type="primary", key="quick_for_top"):
+            state.start_quiz(plan("quick", cert=lead.cert.id, seed=state.new_seed()))
+            st.switch_page("pages/quiz.py")
+        return
+    g_top = gaps(top, state.current_missed())
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Closest certification", top.cert.short, f"{100 * top.readiness:.0f}% ready",
+              delta_color="off", delta_arrow="off")
+    c2.metric("Evidence behind it", f"{100 * top.assessed_share:.0f}% of the exam", "assessed so far",
+              delta_color="off", delta_arrow="off")
+    c3.metric("Learn first", g_top[0].name if g_top else "no gap found",
+              f"about {g_top[0].hours} h of study" if g_top else "among the assessed domains",
+              delta_color="off", delta_arrow="off")
+
+
 def shared_view(token: str) -> None:
     st.title("🎯 Shared CertRadar results")
     secret, _ = share_secret(state.secrets_mapping())
@@ -213,9 +240,10 @@ def shared_view(token: str) -> None:
                 f"{FOCUSES.get(p['focus'], p['focus'])}")
     prof = profile_from_dict({**p, "certs": [c for c in p.get("certs", []) if c in cat.ids]})
     rank = ranking(ests, prof)
-    if rank:
-        st.metric("Closest certification", rank[0].cert.short, f"{100 * rank[0].readiness:.0f}% ready",
-                  delta_color="off")
+    top = next((r for r in rank if r.assessed_share >= MIN_EVIDENCE), None)
+    if top:
+        st.metric("Closest certification", top.cert.short, f"{100 * top.readiness:.0f}% ready",
+                  delta_color="off", delta_arrow="off")
     radar_section(ests, rank, key="shared")
     ranking_section(rank, p)
     st.page_link("pages/start.py", label="Take the diagnostic yourself", icon="👋")
@@ -239,14 +267,7 @@ if not estimates:
     st.stop()
 
 rank = ranking(estimates, prof)
-top = rank[0]
-g_top = gaps(top, state.current_missed())
-c1, c2, c3 = st.columns(3)
-c1.metric("Closest certification", top.cert.short, f"{100 * top.readiness:.0f}% ready", delta_color="off")
-c2.metric("Evidence behind it", f"{100 * top.assessed_share:.0f}% of the exam",
-          "assessed so far", delta_color="off")
-c3.metric("Learn first", g_top[0].name if g_top else "no gap found",
-          f"about {g_top[0].hours} h" if g_top else "", delta_color="off")
+headline(rank)
 
 tab_radar, tab_rank, tab_gaps, tab_more = st.tabs(["Radar", "Ranking", "Gaps and study plan", "More"])
 with tab_radar:

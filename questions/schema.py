@@ -323,9 +323,8 @@ class CodeOutput(QuestionBase):
     @property
     def instructions(self) -> str:
         if self.choices:
-            return "What does this code print? Choose one."
-        return ("What does this code print? Type the output exactly as printed "
-                "(spacing is not counted).")
+            return "Choose the printed output."
+        return "Type the output exactly as printed (spacing is not counted)."
 
     def grade(self, response: Response) -> bool:
         if response is None:

@@ -38,41 +38,43 @@ def _closed(values: list) -> list:
 def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = (),
           previous: Sequence[tuple[str, Mapping[str, Estimate]]] = (),
           domains: Sequence[str] | None = None) -> go.Figure:
-    """The user's level band (estimate ± one standard error) against certifications' required levels.
+    """The user's levels (estimate ± one standard error) against certifications' required levels.
 
-    Domains not assessed have no user point (never a zero): their axis label carries a star and a
-    hollow grey marker sits on the rim."""
+    Domains not assessed have no user point (never a zero): the user's line breaks there, their
+    axis label carries a star and a hollow grey marker sits on the rim."""
     domains = list(domains or radar_domains(certs, estimates))
     assessed = {d: (e := estimates.get(d)) is not None and e.assessed for d in domains}
     labels = [axis_label(d, assessed[d]) for d in domains]
     fig = go.Figure()
 
-    # The uncertainty band: the region between level − SE and level + SE, drawn as one polygon.
-    pts = [(lab, estimates[d]) for lab, d in zip(labels, domains) if assessed[d]]
-    if pts:
-        upper = [min(R_MAX, e.level + e.se) for _, e in pts]
-        lower = [max(0.0, e.level - e.se) for _, e in pts]
-        labs = [lab for lab, _ in pts]
-        if len(pts) >= 2:
-            fig.add_trace(go.Scatterpolar(
-                r=_closed(upper) + _closed(lower)[::-1], theta=_closed(labs) + _closed(labs)[::-1],
-                fill="toself", fillcolor="rgba(0,114,178,0.18)", line=dict(width=0),
-                name="Your level ± uncertainty", hoverinfo="skip"))
-        levels = [e.level for _, e in pts]
-        text = [f"{lab}: {e.level:.1f} ± {e.se:.1f} ({e.n} answered)" for lab, e in pts]
+    # Your level: a line through the assessed axes that breaks where a domain is not assessed
+    # (never drawn through zero), and at each assessed axis a radial bar from level − SE to
+    # level + SE: the uncertainty band.
+    if any(assessed.values()):
+        bar_r, bar_t = [], []
+        for lab, d in zip(labels, domains):
+            if assessed[d]:
+                e = estimates[d]
+                bar_r += [max(0.0, e.level - e.se), min(R_MAX, e.level + e.se), None]
+                bar_t += [lab, lab, None]
         fig.add_trace(go.Scatterpolar(
-            r=_closed(levels) if len(pts) >= 2 else levels,
-            theta=_closed(labs) if len(pts) >= 2 else labs,
-            mode="lines+markers", name="Your level", line=dict(color=USER_COLOUR, width=3),
-            marker=dict(size=8, color=USER_COLOUR), text=_closed(text) if len(pts) >= 2 else text,
+            r=bar_r, theta=bar_t, mode="lines", name="± uncertainty (one standard error)",
+            line=dict(color="rgba(0,114,178,0.35)", width=12), hoverinfo="skip", connectgaps=False))
+        levels = [estimates[d].level if assessed[d] else None for d in domains]
+        text = [f"{lab}: {estimates[d].level:.1f} ± {estimates[d].se:.1f} ({estimates[d].n} answered)"
+                if assessed[d] else "" for lab, d in zip(labels, domains)]
+        fig.add_trace(go.Scatterpolar(
+            r=_closed(levels), theta=_closed(labels), mode="lines+markers", name="Your level",
+            connectgaps=False, line=dict(color=USER_COLOUR, width=3),
+            marker=dict(size=8, color=USER_COLOUR), text=_closed(text),
             hovertemplate="%{text}<extra></extra>"))
 
     for i, (label, est) in enumerate(previous):
-        prev = [(lab, est[d]) for lab, d in zip(labels, domains) if d in est and est[d].assessed]
-        if not prev:
+        prev = [est[d].level if d in est and est[d].assessed else None for d in domains]
+        if all(v is None for v in prev):
             continue
         fig.add_trace(go.Scatterpolar(
-            r=_closed([e.level for _, e in prev]), theta=_closed([lab for lab, _ in prev]),
+            r=_closed(prev), theta=_closed(labels), connectgaps=False,
             mode="lines+markers", name=label, line=dict(color="#999999", width=2, dash=DASHES[i % 5]),
             marker=dict(size=5, color="#999999")))
 
@@ -91,12 +93,17 @@ def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = ()
             marker=dict(symbol="circle-open", size=11, color="#888888", line=dict(width=2)),
             hovertemplate="%{theta}: not assessed yet<extra></extra>"))
 
+    # The level scale sits between the first two axes, not on top of the first one.
+    scale_angle = 90 - 180 / max(len(labels), 1)
     fig.update_layout(
         polar=dict(
-            radialaxis=dict(range=[0, R_MAX], tickvals=[0, 1, 2, 3, 4], angle=90, tickangle=90,
-                            tickfont=dict(size=10)),
+            bgcolor="rgba(0,0,0,0)",
+            radialaxis=dict(range=[0, R_MAX], tickvals=[0, 1, 2, 3, 4], angle=scale_angle,
+                            tickangle=scale_angle, tickfont=dict(size=10), showline=False,
+                            gridcolor="rgba(128,128,128,0.35)"),
             angularaxis=dict(categoryorder="array", categoryarray=labels, direction="clockwise",
-                             tickfont=dict(size=12))),
+                             tickfont=dict(size=12), gridcolor="rgba(128,128,128,0.35)",
+                             linecolor="rgba(128,128,128,0.6)")),
         showlegend=True, legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="center", x=0.5),
         margin=dict(l=70, r=70, t=30, b=30), height=560,
     )

@@ -1,0 +1,73 @@
+"""Screenshots of every page, wide and phone width, light and dark theme, for a person to look at.
+
+    .venv/bin/python scripts/screenshots.py            # writes test-artifacts/screens/*.png
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser import ARTIFACTS, CHROMIUM_ARGS, find_chromium, settle, streamlit_server  # noqa: E402
+
+SIZES = {"wide": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
+
+
+def shoot(page, name: str) -> None:
+    settle(page)
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+
+
+def walk(page, url: str, tag: str) -> None:
+    page.goto(url)
+    shoot(page, f"{tag}-1-start")
+    page.locator('[data-testid="stRadio"]').first.get_by_text("AWS", exact=True).click()
+    page.get_by_role("button", name="Save profile and choose a quiz").click()
+    page.wait_for_url("**/quiz?a=*")
+    shoot(page, f"{tag}-2-quiz-setup")
+    page.get_by_text("Area quiz", exact=True).click()
+    settle(page)
+    page.get_by_role("button", name="Python", exact=True).click()
+    settle(page)
+    page.get_by_text("Practice", exact=True).click()
+    settle(page)
+    page.get_by_role("button", name="Start", exact=True).click()
+    shoot(page, f"{tag}-3-question")
+    page.get_by_role("button", name="I don't know").click()
+    shoot(page, f"{tag}-4-feedback")
+    for _ in range(3):
+        page.get_by_role("button", name="Next question").click()
+        settle(page)
+        page.get_by_role("button", name="I don't know").click()
+        settle(page)
+    page.goto(page.url.split("?")[0].replace("/quiz", "/results") + "?" + page.url.split("?")[1])
+    shoot(page, f"{tag}-5-results")
+    link = page.locator('[data-testid="stCode"]', has_text="/results?s=").first.inner_text().strip()
+    for name, path in (("6-certifications", "/certifications"), ("7-about", "/about")):
+        page.goto(url + path)
+        shoot(page, f"{tag}-{name}")
+    page.goto(link)
+    shoot(page, f"{tag}-8-shared")
+    page.goto(link[:-6] + "AAAAAA")
+    shoot(page, f"{tag}-9-bad-link")
+
+
+if __name__ == "__main__":
+    OUT = ARTIFACTS / "screens"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, streamlit_server(Path(tmp)) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        for size, viewport in SIZES.items():
+            for scheme in ("light", "dark"):
+                ctx = browser.new_context(viewport=viewport, color_scheme=scheme,
+                                          is_mobile=size == "phone", device_scale_factor=1)
+                walk(ctx.new_page(), url, f"{size}-{scheme}")
+                ctx.close()
+        browser.close()
+    print(f"screenshots in {OUT}")
