@@ -11,12 +11,14 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from scoring.estimator import EAPEstimator, Estimate, Estimator, Prior, Response
+from scoring.estimator import (BORROW, EAPEstimator, Estimate, Estimator, Prior, Response,
+                               borrowed_prior)
 from scoring.irt import params_for
 from scoring.selection import CatItem, RandomesqueMaxInfo, Selector
 from scoring.stopping import StopRule
 
 BANK_EXHAUSTED = "no more questions in this domain"
+BUDGET_REACHED = "question budget reached"
 
 
 def cat_items(bank_items: Iterable[object]) -> list[CatItem]:
@@ -38,6 +40,8 @@ class AdaptiveSession:
     priors: dict[str, Prior] = field(default_factory=dict)
     seed: int = 0
     seen_before: frozenset[str] = frozenset()
+    borrow: float = BORROW  # share of the standing in other domains carried into each prior
+    max_total: int | None = None  # a question budget for the whole session (quick checks)
     selector: Selector = field(default_factory=RandomesqueMaxInfo)
     estimator: Estimator = field(default_factory=EAPEstimator)
     answers: list[tuple[str, bool]] = field(default_factory=list)
@@ -49,27 +53,50 @@ class AdaptiveSession:
             if it.domain in self._by_domain:
                 self._by_domain[it.domain].append(it)
         self._cache: dict[str, Estimate] = {}
+        self._raw: dict[str, Estimate] = {}
+        self._given: set[str] = set()
+        self._answered: dict[str, list[tuple[CatItem, bool]]] = {}
+        replay, self.answers = list(self.answers), []
+        for item_id, correct in replay:
+            self.record(item_id, correct)
 
     # --- answers --------------------------------------------------------------------
     def record(self, item_id: str, correct: bool) -> None:
         if item_id not in self._by_id:
             raise KeyError(f"unknown item {item_id}")
-        if any(i == item_id for i, _ in self.answers):
+        if item_id in self._given:
             raise ValueError(f"item {item_id} was already answered")
+        item = self._by_id[item_id]
         self.answers.append((item_id, bool(correct)))
-        self._cache.pop(self._by_id[item_id].domain, None)
+        self._given.add(item_id)
+        self._answered.setdefault(item.domain, []).append((item, bool(correct)))
+        self._raw.pop(item.domain, None)
+        self._cache.clear()  # every prior may move with a new answer
 
     def answered_in(self, domain: str) -> list[tuple[CatItem, bool]]:
-        return [(self._by_id[i], c) for i, c in self.answers if self._by_id[i].domain == domain]
+        return list(self._answered.get(domain, ()))
 
     # --- estimates ------------------------------------------------------------------
-    def prior(self, domain: str) -> Prior:
+    def base_prior(self, domain: str) -> Prior:
         return self.priors.get(domain, Prior())
+
+    def _responses(self, domain: str) -> list[Response]:
+        return [Response(it.a, it.b, c) for it, c in self.answered_in(domain)]
+
+    def _raw_estimate(self, domain: str) -> Estimate:
+        """The domain's estimate from its own answers and its base prior only."""
+        if domain not in self._raw:
+            self._raw[domain] = self.estimator.estimate(self._responses(domain), self.base_prior(domain))
+        return self._raw[domain]
+
+    def prior(self, domain: str) -> Prior:
+        others = [self._raw_estimate(d).theta - self.base_prior(d).mean
+                  for d in self._answered if d != domain and d in self._by_domain]
+        return borrowed_prior(self.base_prior(domain), others, self.borrow)
 
     def estimate(self, domain: str) -> Estimate:
         if domain not in self._cache:
-            resp = [Response(it.a, it.b, c) for it, c in self.answered_in(domain)]
-            self._cache[domain] = self.estimator.estimate(resp, self.prior(domain))
+            self._cache[domain] = self.estimator.estimate(self._responses(domain), self.prior(domain))
         return self._cache[domain]
 
     def estimates(self) -> dict[str, Estimate]:
@@ -77,8 +104,9 @@ class AdaptiveSession:
 
     # --- flow -----------------------------------------------------------------------
     def stop_reason(self, domain: str) -> str | None:
-        given = {i for i, _ in self.answers}
-        if all(it.id in given for it in self._by_domain[domain]):
+        if self.max_total is not None and len(self.answers) >= self.max_total:
+            return BUDGET_REACHED
+        if len(self._answered.get(domain, ())) >= len(self._by_domain[domain]):
             return BANK_EXHAUSTED
         return self.stop.reason(self.estimate(domain), self.cuts.get(domain))
 
@@ -90,9 +118,13 @@ class AdaptiveSession:
         return not self.unfinished()
 
     def next_domain(self) -> str | None:
-        """The unfinished domain that matters most: largest SE × weight (ties: listed order)."""
+        """The unfinished domain that matters most: largest SE × weight (ties: listed order).
+        Domains still below the minimum number of items come first, so a budget never leaves
+        one unassessed."""
+        open_ = self.unfinished()
+        short = [d for d in open_ if self.estimate(d).n < self.stop.min_items]
         best, best_score = None, -1.0
-        for d in self.unfinished():
+        for d in short or open_:
             score = self.estimate(d).se * self.weights.get(d, 1.0)
             if score > best_score + 1e-12:
                 best, best_score = d, score
@@ -102,8 +134,7 @@ class AdaptiveSession:
         domain = self.next_domain()
         if domain is None:
             return None
-        given = {i for i, _ in self.answers}
-        candidates = [it for it in self._by_domain[domain] if it.id not in given]
+        candidates = [it for it in self._by_domain[domain] if it.id not in self._given]
         administered = [it for it, _ in self.answered_in(domain)]
         rng = np.random.default_rng([self.seed, len(self.answers)])
         return self.selector.select(candidates, self.estimate(domain).theta, administered,
@@ -112,11 +143,14 @@ class AdaptiveSession:
     def questions_left(self) -> int:
         """A rough count of the questions still to come (for "about N questions left")."""
         total = 0
-        for d in self.unfinished():
+        open_ = self.unfinished()
+        for d in open_:
             est = self.estimate(d)
             left_in_bank = len(self._by_domain[d]) - est.n
             per_item = 0.8 * max((it.a ** 2) / 4 for it in self._by_domain[d])
             to_target = (1 / self.stop.se_target ** 2 - 1 / est.se ** 2) / per_item
             need = max(self.stop.min_items - est.n, int(np.ceil(max(to_target, 1.0))))
             total += max(1, min(need, self.stop.max_items - est.n, left_in_bank))
+        if self.max_total is not None:
+            total = min(total, self.max_total - len(self.answers))
         return total

@@ -19,6 +19,9 @@ from scoring.stopping import StopRule
 Mode = Literal["quick", "area", "full"]
 Feedback = Literal["practice", "diagnostic"]
 
+#: A quick check asks at most this many questions in all (every domain gets its minimum first).
+QUICK_CHECK_BUDGET = 30
+
 STOP_RULES: dict[str, StopRule] = {
     # A quick check only needs each verdict settled; it moves on as soon as one is.
     "quick": StopRule(min_items=2, max_items=6, se_target=0.5, use_verdict=True),
@@ -97,6 +100,7 @@ def build_session(config: QuizConfig, items: Iterable[CatItem] | Iterable[object
         items=cat_list, domains=config.domains, stop=STOP_RULES[config.mode], cuts=cuts,
         weights=weights, priors={d: profile.prior(d) for d in config.domains}, seed=config.seed,
         seen_before=frozenset(seen_before),
+        max_total=QUICK_CHECK_BUDGET if config.mode == "quick" else None,
     )
     for item_id, correct in answers:
         session.record(item_id, correct)
