@@ -7,6 +7,7 @@ from scoring.certs import Certification, Fact, catalogue
 from scoring.domains import taxonomy
 from scoring.readiness import renew_by
 from ui import state
+from ui.tables import table
 
 state.sync_with_url()
 cat = catalogue()
@@ -51,8 +52,8 @@ def show(cert: Certification) -> None:
         st.markdown(f"- {s.name}: **{s.weight.display()}%** · draws on {doms} · source: {src(cert, s.weight)}")
     st.markdown("**Required level per domain** (CertRadar's reading of the guide, 0–4 scale)")
     w = cert.domain_weights()
-    st.dataframe([{"Domain": tax.domain(d).name, "Level": r.level, "Weight": f"{100 * w[d]:.0f}%",
-                   "Why": r.why} for d, r in sorted(cert.required.items(), key=lambda kv: -w[kv[0]])],
+    st.dataframe(table([{"Domain": tax.domain(d).name, "Level": r.level, "Weight": f"{100 * w[d]:.0f}%",
+                         "Why": r.why} for d, r in sorted(cert.required.items(), key=lambda kv: -w[kv[0]])]),
                  hide_index=True, width="stretch")
     if cert.resources:
         st.markdown("Preparation: " + " · ".join(f"[{x.title}]({x.url})" for x in cert.resources))

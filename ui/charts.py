@@ -110,6 +110,11 @@ def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = ()
     return fig
 
 
+def radar_key(estimates: Mapping[str, Estimate]) -> tuple:
+    """A hashable, order-free summary of estimates, for caching figures."""
+    return tuple(sorted((d, round(e.theta, 4), round(e.se, 4), e.n) for d, e in estimates.items()))
+
+
 def readiness_bars(rows: Sequence[tuple[str, float, float]]) -> go.Figure:
     """Horizontal bars: (label, readiness 0–1, assessed share 0–1), best first."""
     labels = [r[0] for r in rows][::-1]

@@ -6,6 +6,7 @@ link later, reloads it from the store. Without a database the quiz goes on in me
 """
 from __future__ import annotations
 
+import functools
 import secrets as pysecrets
 import time
 from typing import Any
@@ -26,8 +27,10 @@ SHARE_PARAM = "s"
 
 
 # --- resources loaded once per server process ---------------------------------------------
-@st.cache_resource(show_spinner=False)
+@functools.lru_cache(maxsize=4)
 def _load_bank(folder: str) -> Bank:
+    """Parsed once per server process (a plain cache: it is read on every rerun, and a failed
+    load is not cached, so a fixed file is picked up on the next run)."""
     return load_bank(folder)
 
 
@@ -44,10 +47,13 @@ def bank() -> Bank:
 
 
 def secrets_mapping() -> dict[str, Any]:
-    try:
-        return {k: st.secrets[k] for k in st.secrets.keys()}
-    except Exception:  # no secrets.toml: st.secrets raises on access
-        return {}
+    """st.secrets as a plain dict (empty without a secrets.toml), read once per session."""
+    if "_secrets" not in st.session_state:
+        try:
+            st.session_state["_secrets"] = {k: st.secrets[k] for k in st.secrets.keys()}
+        except Exception:  # no secrets.toml: st.secrets raises on access
+            st.session_state["_secrets"] = {}
+    return st.session_state["_secrets"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -195,9 +201,14 @@ def quiz_ended() -> bool:
     return bool((attempt()["config"] or {}).get("ended"))
 
 
-@st.cache_resource(show_spinner=False)
-def _cat_items(_bank: Bank, n: int) -> list:
-    return cat_items(_bank.items)
+_CAT_ITEMS: dict[int, list] = {}
+
+
+def _cat_items(b: Bank) -> list:
+    if id(b) not in _CAT_ITEMS:
+        _CAT_ITEMS.clear()
+        _CAT_ITEMS[id(b)] = cat_items(b.items)
+    return _CAT_ITEMS[id(b)]
 
 
 def session_for(config: QuizConfig):
@@ -210,8 +221,18 @@ def session_for(config: QuizConfig):
     if "seen_before" not in st.session_state:
         st.session_state["seen_before"] = seen_before()
     target = next((c for c in prof.certs if catalogue().get(c).active), None)
-    return build_session(config, _cat_items(b, len(b)), prof, answers,
-                         st.session_state["seen_before"], target_cert=target)
+    # Reuse this browser session's engine while only new answers came in (the usual rerun).
+    key = (repr(config), repr(prof), target, len(st.session_state["seen_before"]))
+    cached = st.session_state.get("_session")
+    if cached is not None and cached[0] == key and answers[:len(cached[1].answers)] == cached[1].answers:
+        session = cached[1]
+        for item_id, correct in answers[len(session.answers):]:
+            session.record(item_id, correct)
+        return session
+    session = build_session(config, _cat_items(b), prof, answers,
+                            st.session_state["seen_before"], target_cert=target)
+    st.session_state["_session"] = (key, session)
+    return session
 
 
 def record_answer(item: QuestionBase, response: Any, correct: bool, seconds: float | None) -> None:
@@ -219,8 +240,17 @@ def record_answer(item: QuestionBase, response: Any, correct: bool, seconds: flo
     att["answers"].append({"item_id": item.id, "domain": item.domain, "response": response,
                            "correct": correct, "seconds": seconds})
     _persist("record_answer", item.id, item.domain, response, correct, seconds)
-    ests = current_estimates()
-    _persist("save_estimates", {d: {"theta": e.theta, "se": e.se, "n": e.n} for d, e in ests.items()})
+
+
+def save_estimates(estimates: dict) -> None:
+    """Keep the estimates with the attempt (for the before/after radar), once per new answer.
+    The answers themselves are written as they are given; estimates can always be recomputed."""
+    att = attempt()
+    n = len(att["answers"])
+    if not att["token"] or att.get("estimates_saved_at") == n:
+        return
+    _persist("save_estimates", {d: {"theta": e.theta, "se": e.se, "n": e.n} for d, e in estimates.items()})
+    att["estimates_saved_at"] = n
 
 
 def answered_pairs() -> list[tuple[QuestionBase, bool]]:
