@@ -175,7 +175,7 @@ def targets(rows) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--examinees", type=int, default=400)
+    ap.add_argument("--examinees", type=int, default=1000)
     ap.add_argument("--markdown", type=Path, help="also write the table to this file's marked section")
     args = ap.parse_args()
     rows = run(args.examinees)

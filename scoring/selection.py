@@ -29,9 +29,14 @@ class Selector(Protocol):
 
 @dataclass(frozen=True)
 class RandomesqueMaxInfo:
+    """Shortlist the ``shortlist`` most informative items at θ; re-rank them with subtopic balance
+    and the seen-before penalty; pick at random among the best ``top_k``. Balancing inside a
+    shortlist spreads subtopics without giving away much information."""
+
     top_k: int = 3
+    shortlist: int = 8
     #: information is divided by (1 + balance × items already given in the same subtopic)
-    subtopic_balance: float = 1.0
+    subtopic_balance: float = 0.5
     #: information is multiplied by this for items the user saw in an earlier attempt
     seen_penalty: float = 0.5
 
@@ -49,10 +54,15 @@ class RandomesqueMaxInfo:
                seen_before: frozenset[str], rng: np.random.Generator) -> CatItem:
         if not candidates:
             raise ValueError("no candidate items")
-        scores = self.scores(candidates, theta, administered, seen_before)
-        k = min(self.top_k, len(candidates))
+        a = np.array([c.a for c in candidates])
+        b = np.array([c.b for c in candidates])
+        info = np.asarray(information(theta, a, b), dtype=float)
+        short = np.argsort(-info, kind="stable")[: self.shortlist]
+        pool = [candidates[i] for i in short]
+        scores = self.scores(pool, theta, administered, seen_before)
+        k = min(self.top_k, len(pool))
         top = np.argsort(-scores, kind="stable")[:k]
-        return candidates[int(rng.choice(top))]
+        return pool[int(rng.choice(top))]
 
 
 @dataclass(frozen=True)

@@ -201,14 +201,10 @@ def quiz_ended() -> bool:
     return bool((attempt()["config"] or {}).get("ended"))
 
 
-_CAT_ITEMS: dict[int, list] = {}
-
-
-def _cat_items(b: Bank) -> list:
-    if id(b) not in _CAT_ITEMS:
-        _CAT_ITEMS.clear()
-        _CAT_ITEMS[id(b)] = cat_items(b.items)
-    return _CAT_ITEMS[id(b)]
+@functools.lru_cache(maxsize=4)
+def _cat_items(folder: str) -> list:
+    """The engine's view of the bank (item parameters), once per bank folder."""
+    return cat_items(_load_bank(folder).items)
 
 
 def session_for(config: QuizConfig):
@@ -229,7 +225,7 @@ def session_for(config: QuizConfig):
         for item_id, correct in answers[len(session.answers):]:
             session.record(item_id, correct)
         return session
-    session = build_session(config, _cat_items(b), prof, answers,
+    session = build_session(config, _cat_items(str(bank_dir())), prof, answers,
                             st.session_state["seen_before"], target_cert=target)
     st.session_state["_session"] = (key, session)
     return session
