@@ -58,11 +58,43 @@ def walk(page, url: str, tag: str) -> None:
     shoot(page, f"{tag}-9-bad-link")
 
 
+def readme_shot(browser, url: str) -> None:
+    """The README's picture: a quick check for one certification, answered like a person would."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme="light").new_page()
+    page.goto(url)
+    settle(page)
+    page.locator('[data-testid="stRadio"]').first.get_by_text("AWS", exact=True).click()
+    page.get_by_label("Years of experience in ML or data work").fill("2")
+    page.get_by_role("button", name="Save profile and choose a quiz").click()
+    page.wait_for_url("**/quiz?a=*")
+    settle(page)
+    page.get_by_text("Quick check for one certification", exact=True).click()
+    settle(page)
+    page.get_by_role("button", name="Start", exact=True).click()
+    settle(page)
+    for i in range(40):
+        if page.get_by_role("button", name="I don't know").count() == 0:
+            break
+        radios = page.locator('[data-testid="stForm"] [role="radiogroup"] label')
+        if radios.count() and i % 4 != 3:
+            radios.nth(i % radios.count()).click()
+            page.get_by_role("button", name="Submit answer").click()
+        else:
+            page.get_by_role("button", name="I don't know").click()
+        settle(page)
+    page.goto(page.url.replace("/quiz", "/results"))
+    settle(page)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ROOT / "docs" / "screenshot.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 1000})
+    page.context.close()
+
+
 if __name__ == "__main__":
     OUT = ARTIFACTS / "screens"
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, streamlit_server(Path(tmp)) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        readme_shot(browser, url)
         for size, viewport in SIZES.items():
             for scheme in ("light", "dark"):
                 ctx = browser.new_context(viewport=viewport, color_scheme=scheme,

@@ -7,6 +7,7 @@ from scoring.certs import catalogue
 from scoring.domains import taxonomy
 from scoring.irt import level_name
 from scoring.quiz import plan
+from scoring.readiness import ranking
 from ui import render, state
 from ui.tables import table
 
@@ -41,6 +42,8 @@ def setup() -> None:
             old = cat.get(c)
             if not old.active and old.successor in ids:
                 preferred = preferred or old.successor
+        # No certification named: start from the best fit for this profile (cloud, focus, years).
+        preferred = preferred or ranking(state.current_estimates(), prof)[0].cert.id
         cert = st.selectbox("Certification", ids, index=ids.index(preferred) if preferred else 0,
                             format_func=lambda i: cat.get(i).name, key="setup_cert")
         st.caption("Retired exams are not offered for new candidates; their successors are.")
