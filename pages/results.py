@@ -33,6 +33,7 @@ view.headline(rank)
 tab_radar, tab_rank, tab_gaps, tab_more = st.tabs(["Radar", "Ranking", "Gaps and study plan", "More"])
 with tab_radar:
     certs = view.radar_section(estimates, rank, key="main", previous=view.history_section(estimates))
+    view.compare_with_link()
 with tab_rank:
     view.ranking_section(rank, prof_dict)
 with tab_gaps:

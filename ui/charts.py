@@ -23,9 +23,12 @@ def axis_label(domain: str, assessed: bool) -> str:
     return name if assessed else f"{name} {NOT_ASSESSED_MARK}"
 
 
-def radar_domains(certs: Sequence[Certification], estimates: Mapping[str, Estimate]) -> list[str]:
-    """Axes: every domain a chosen certification requires, plus those assessed; taxonomy order."""
+def radar_domains(certs: Sequence[Certification], estimates: Mapping[str, Estimate],
+                  previous: Sequence[tuple[str, Mapping[str, Estimate]]] = ()) -> list[str]:
+    """Axes: every domain a chosen certification requires, plus those assessed now or in an
+    earlier result drawn beside; taxonomy order."""
     wanted = {d for c in certs for d in c.required} | {d for d, e in estimates.items() if e.assessed}
+    wanted |= {d for _, est in previous for d, e in est.items() if e.assessed}
     if not wanted:
         wanted = set(taxonomy().domain_ids)
     return [d for d in taxonomy().domain_ids if d in wanted]
@@ -42,7 +45,7 @@ def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = ()
 
     Domains not assessed have no user point (never a zero): the user's line breaks there, their
     axis label carries a star and a hollow grey marker sits on the rim."""
-    domains = list(domains or radar_domains(certs, estimates))
+    domains = list(domains or radar_domains(certs, estimates, previous))
     assessed = {d: (e := estimates.get(d)) is not None and e.assessed for d in domains}
     labels = [axis_label(d, assessed[d]) for d in domains]
     fig = go.Figure()

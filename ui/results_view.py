@@ -190,21 +190,48 @@ def share_section(estimates, rank, prof_dict, cert, fig_certs) -> None:
         "certradar-report.html", "text/html")
 
 
+def _shared_to_estimates(res: SharedResult) -> dict:
+    return {d: Estimate(theta=level_to_theta(lv), se=se, n=n) for d, (lv, se, n) in res.levels.items()}
+
+
 def history_section(estimates) -> list:
-    prev = state.attempt()["previous"]
-    s = state.store()
-    if not prev or s is None:
-        return []
-    out = []
-    try:
-        recs = s.attempts(prev)
-    except Exception:
-        return []
-    for rec in recs:
-        ests = {d: Estimate(theta=v["theta"], se=v["se"], n=int(v["n"])) for d, v in rec.estimates.items()}
-        if ests:
-            out.append((f"Earlier ({rec.created_at:%d %b %Y})", ests))
-    return out[-3:]
+    """Earlier results to draw beside today's: this browser's earlier attempts (through the
+    attempt chain in the store) and any share links pasted here. At most the last three."""
+    prev = tuple(state.attempt()["previous"])
+    cache = st.session_state.setdefault("_history", {})
+    if prev not in cache:
+        out = []
+        s = state.store()
+        try:
+            recs = s.attempts(list(prev)) if (prev and s is not None) else []
+        except Exception:  # the store warns elsewhere; history is a nicety
+            recs = []
+        for rec in recs:
+            ests = {d: Estimate(theta=v["theta"], se=v["se"], n=int(v["n"])) for d, v in rec.estimates.items()}
+            if ests:
+                out.append((f"Earlier attempt ({rec.created_at:%d %b %Y})", ests))
+        cache[prev] = out
+    pasted = [(f"Shared result ({res.created:%d %b %Y})", _shared_to_estimates(res))
+              for res in st.session_state.get("compare_links", [])]
+    return (cache[prev] + pasted)[-3:]
+
+
+def compare_with_link() -> None:
+    """Paste a share link (yours from before, or someone else's) to draw it on the radar."""
+    with st.expander("Compare with an earlier result (paste a share link)"):
+        with st.form("compare_form", border=False):
+            text = st.text_input("Share link", placeholder="https://…/results?s=…", key="compare_link")
+            added = st.form_submit_button("Add to the radar")
+        if added and text.strip():
+            token = text.strip().split("s=", 1)[-1].split("&", 1)[0]
+            secret, _ = share_secret(state.secrets_mapping())
+            try:
+                res = decode(token, secret)
+            except ShareLinkError as exc:
+                st.error(f"That link cannot be used: {exc}.")
+            else:
+                st.session_state.setdefault("compare_links", []).append(res)
+                st.rerun()
 
 
 #: A certification is named "closest" only when at least this share of its exam was assessed.
@@ -243,9 +270,10 @@ def shared_view(token: str) -> None:
         st.error(f"This share link cannot be opened. {exc}.")
         st.page_link("pages/start.py", label="Take the diagnostic yourself", icon="👋")
         return
-    who = f" of {res.name}" if res.name else ""
-    st.caption(f"Read-only results{who}, from {res.created:%d %B %Y}.")
-    ests = {d: Estimate(theta=level_to_theta(lv), se=se, n=n) for d, (lv, se, n) in res.levels.items()}
+    st.caption(f"Read-only results from {res.created:%d %B %Y}.")
+    if res.name:
+        st.text(f"Shared by: {res.name}")  # plain text: nothing from a link is rendered as Markdown
+    ests = _shared_to_estimates(res)
     p = res.profile
     st.markdown(f"Profile: {p['years']} years · {CLOUDS.get(p['cloud'], p['cloud'])} · "
                 f"{FOCUSES.get(p['focus'], p['focus'])}")
