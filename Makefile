@@ -52,8 +52,8 @@ test-fast: $(VENV)/.stamp-dev
 	$(PY) -m pytest -m "not browser"
 
 bench: $(VENV)/.stamp-dev
-	$(PY) bench/rerun_latency.py
-	$(PY) bench/cat_simulation.py
+	$(PY) bench/rerun_latency.py --markdown docs/benchmarks.md
+	$(PY) bench/cat_simulation.py --markdown docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -25,6 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.report import write_section  # noqa: E402
 from questions import load_bank  # noqa: E402
 from scoring.cat import AdaptiveSession, cat_items  # noqa: E402
 from scoring.certs import catalogue  # noqa: E402
@@ -185,14 +186,8 @@ def main() -> None:
     for t in targets(rows):
         print(t)
     if args.markdown:
-        text = args.markdown.read_text() if args.markdown.exists() else ""
-        start, end = "<!-- cat_simulation:start -->", "<!-- cat_simulation:end -->"
-        block = f"{start}\n{tab}\n\n" + "\n".join(f"- {t}" for t in targets(rows)) + f"\n{end}"
-        if start in text:
-            text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
-        else:
-            text += "\n" + block + "\n"
-        args.markdown.write_text(text)
+        write_section(args.markdown, "cat_simulation",
+                      tab + "\n\n" + "\n".join(f"- {t}" for t in targets(rows)))
 
 
 if __name__ == "__main__":

@@ -2,9 +2,9 @@
 import streamlit as st
 
 from questions import LEVELS
-from scoring.estimator import SELF_RATING_SHIFT_PER_STEP
+from scoring.estimator import BORROW, SELF_RATING_SHIFT_PER_STEP
 from scoring.irt import DEFAULT_A, LEVEL_B, LEVEL_OFFSET
-from scoring.quiz import STOP_RULES
+from scoring.quiz import QUICK_CHECK_BUDGET, STOP_RULES
 from scoring.readiness import READINESS_WEIGHT
 from scoring.stopping import VERDICT_CONFIDENCE
 from ui import state
@@ -46,14 +46,19 @@ st.markdown(f"""
   at random among them, to spread use of the bank), balancing subtopics and preferring questions you
   have not seen. A domain stops when its standard error is below {area.se_target}, or when the
   readiness verdict is settled, after {area.min_items}–{area.max_items} questions
-  ({quick.min_items}–{quick.max_items} in a quick check).
+  ({quick.min_items}–{quick.max_items} in a quick check, which asks at most {QUICK_CHECK_BUDGET} in
+  all). Skills correlate, so each domain's starting point moves by {BORROW} × your average
+  standing in the other domains you answered.
 - **Verdicts.** For each domain an exam needs: *ready* when the chance that you are at its required
   level is at least {VERDICT_CONFIDENCE:.0%}, *not yet* when it is at most {1 - VERDICT_CONFIDENCE:.0%},
   otherwise *not sure yet*; *not assessed* when you have not answered any question there.
 - **Ranking.** Score = {READINESS_WEIGHT} × readiness + {1 - READINESS_WEIGHT:.1f} × fit. Readiness
-  weights each domain by its share of the exam blueprint. Fit: your cloud (or, with none yet, market
-  share: AWS, then Azure, then Google Cloud), your deep-learning or classical focus, and your years
-  against the recommended experience. Retired exams are shown with their successor, not ranked.
+  weights each domain by its share of the exam blueprint; domains you have not answered count at
+  your starting point, and the page says how much of each exam was actually assessed (a
+  certification is named "closest" only when at least half of it was). Fit: your cloud (or, with
+  none yet, market share: AWS, then Azure, then Google Cloud), your deep-learning or classical
+  focus, your years against the recommended experience, and whether it is on your list.
+  Retired exams are shown with their successor, not ranked.
 - **"I don't know"** counts as not correct; it is always better than a guess, because guesses make
   the estimate less certain.
 """)

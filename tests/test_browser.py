@@ -208,3 +208,34 @@ def test_share_link_in_a_fresh_browser_shows_the_same_levels(page, server, brows
     no_exception(fresh)
     assert "cannot be opened" in fresh.inner_text("body")
     fresh.context.close()
+
+
+def test_every_area_and_every_certification_without_an_error(page, server):
+    """As a new user would try it: a quiz in each area, then the radar against each certification."""
+    from scoring.certs import catalogue
+
+    fill_profile(page, server)
+    for n, area in enumerate(["Math", "Python", "Machine learning", "Platforms"]):
+        if n:
+            page.get_by_role("button", name="Take another quiz").click()
+            settle(page)
+        start_area_quiz(page, area)
+        for i in range(2):
+            answer_somehow(page, i)
+        page.get_by_role("button", name="Stop here and see results").click()
+        settle(page)
+        no_exception(page)
+        assert page.get_by_text("You stopped the quiz early").count() == 1
+    results_url = page.url.replace("/quiz", "/results")
+    for cert in catalogue().certifications:
+        page.goto(results_url)
+        settle(page)
+        if f"{cert.short} requires" not in cert_traces(page, 1):
+            ms = page.locator('[data-testid="stMultiSelect"]').first
+            ms.click()
+            page.keyboard.type(cert.short)
+            page.keyboard.press("Enter")
+            close_dropdown(page)
+            settle(page)
+        assert f"{cert.short} requires" in cert_traces(page, 2), cert.short
+        no_exception(page)
