@@ -9,7 +9,7 @@ from scoring.readiness import READINESS_WEIGHT
 from scoring.stopping import VERDICT_CONFIDENCE
 from ui import state
 
-state.sync_with_url()
+state.sync_with_url(__file__)
 bank = state.bank()
 
 st.title("ℹ️ About CertRadar")

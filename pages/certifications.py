@@ -9,7 +9,7 @@ from scoring.readiness import renew_by
 from ui import state
 from ui.tables import table
 
-state.sync_with_url()
+state.sync_with_url(__file__)
 cat = catalogue()
 tax = taxonomy()
 STATUS = {"active": "🟢 active", "retired": "🟠 retired", "closed": "⚫ closed"}

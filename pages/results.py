@@ -6,7 +6,7 @@ from scoring.readiness import ranking
 from ui import results_view as view
 from ui import state
 
-state.sync_with_url()
+state.sync_with_url(__file__)
 cat = catalogue()
 
 shared = st.query_params.get(state.SHARE_PARAM)

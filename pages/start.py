@@ -6,7 +6,7 @@ from scoring.domains import taxonomy
 from scoring.readiness import CLOUDS, FOCUSES
 from ui import state
 
-state.sync_with_url()
+state.sync_with_url(__file__)
 if st.session_state.pop("bad_token", False):
     st.warning("That saved attempt could not be found (the link may be mistyped or the data was "
                "removed). You can start afresh below.")

@@ -239,3 +239,25 @@ def test_every_area_and_every_certification_without_an_error(page, server):
             settle(page)
         assert f"{cert.short} requires" in cert_traces(page, 2), cert.short
         no_exception(page)
+
+
+def test_first_request_to_a_fresh_server_is_a_share_link(browser, tmp_path):
+    """The first visitor after a (re)start may arrive on a share link, not on the start page:
+    the page must come with the app's own navigation and the link's query parameters intact."""
+    import datetime as dt
+
+    from sharing import SharedResult, encode
+
+    res = SharedResult(created=dt.date(2026, 11, 1), levels={"statistics": (2.75, 0.4, 7)},
+                       profile={"years": 2, "cloud": "aws", "focus": "both", "certs": []})
+    token = encode(res, b"browser-test-secret")
+    with streamlit_server(tmp_path) as url:
+        pg = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+        pg.goto(f"{url}/results?s={token}")
+        settle(pg)
+        nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Certifications" in nav and "certifications" not in nav  # titles, not file names
+        assert pg.get_by_text("Shared CertRadar results").count() == 1
+        theta, r = user_levels(pg)
+        assert dict(zip(theta, r))["Statistics"] == 2.75
+        pg.context.close()

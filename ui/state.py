@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import secrets as pysecrets
 import time
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -102,8 +103,29 @@ def profile() -> Profile:
     return profile_from_dict(profile_dict())
 
 
-def sync_with_url() -> None:
-    """Load the attempt named in the URL (after a refresh), and keep the URL naming ours."""
+def _leave_pages_folder_fallback(page_file: str | None) -> None:
+    """Run pages through app.py's st.navigation, also on a server's very first request.
+
+    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until some
+    session has called ``st.navigation`` (a process-wide flag): a first visitor who opens /quiz or
+    a share link gets the page run on its own, with a navigation of file names. On a session's
+    first run (nothing typed or clicked yet, so nothing is lost) we clear the flag and switch to
+    the same page with the same query parameters, which goes through app.py. See
+    streamlit/streamlit#10276 on this mix of a pages folder and st.navigation."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    first_run = "_page_runs" not in st.session_state
+    st.session_state["_page_runs"] = True
+    if first_run and page_file and PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        page = Path(page_file).resolve().relative_to(Path(__file__).resolve().parent.parent)
+        st.switch_page(str(page), query_params=st.query_params.to_dict())
+
+
+def sync_with_url(page_file: str | None = None) -> None:
+    """Start of every page: load the attempt named in the URL (after a refresh) and keep the URL
+    naming ours. ``page_file`` is the page's ``__file__``."""
+    _leave_pages_folder_fallback(page_file)
     att = attempt()
     token = st.query_params.get(TOKEN_PARAM)
     if token and token != att["token"]:
