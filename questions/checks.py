@@ -35,6 +35,10 @@ def run_code(code: str, hash_seed: str = "0", timeout: float = TIMEOUT_S) -> tup
     return proc.returncode, proc.stdout, proc.stderr
 
 
+def _exact(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").rstrip("\n").split("\n"))
+
+
 def check_code_item(item: CodeOutput) -> CheckResult:
     if not item.runnable:
         return CheckResult(item.id, True, "not runnable here (read, not run)")
@@ -44,7 +48,9 @@ def check_code_item(item: CodeOutput) -> CheckResult:
         return CheckResult(item.id, False, f"timed out after {TIMEOUT_S}s")
     if rc != 0:
         return CheckResult(item.id, False, f"exit {rc}: {err.strip().splitlines()[-1:]}")
-    if normalise_output(out) != normalise_output(item.answer):
+    if _exact(out) != _exact(item.answer):
+        # The key is shown to users as the correct output: it must be exactly what is printed
+        # (trailing spaces and newlines aside), even though typed answers are compared leniently.
         return CheckResult(item.id, False, f"prints {out!r}, key says {item.answer!r}")
     # Output that depends on string hashing (set order) is not a fair question.
     if "{" in item.code or "set" in item.code or "hash" in item.code:

@@ -271,8 +271,11 @@ class Numeric(QuestionBase):
 
 
 def normalise_output(text: str) -> str:
-    """Printed output compared leniently: trailing spaces, blank edges and runs of spaces ignored."""
-    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in str(text).replace("\r\n", "\n").split("\n")]
+    """Printed output compared leniently: blank edges, runs of spaces and spaces next to
+    punctuation are ignored ("[1,2]" matches "[1, 2]"), but a space between two values counts
+    ("[1 2]" is not "[12]")."""
+    lines = [re.sub(r"\s*([,;:()\[\]{}])\s*", r"\1", re.sub(r"[ \t]+", " ", ln)).strip()
+             for ln in str(text).replace("\r\n", "\n").split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
     while lines and not lines[-1]:
@@ -324,7 +327,7 @@ class CodeOutput(QuestionBase):
     def instructions(self) -> str:
         if self.choices:
             return "Choose the printed output."
-        return "Type the output exactly as printed (spacing is not counted)."
+        return "Type the output as printed (extra spaces are not counted)."
 
     def grade(self, response: Response) -> bool:
         if response is None:

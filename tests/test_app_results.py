@@ -138,3 +138,26 @@ def test_shared_name_is_plain_text_and_links_compare_on_the_radar():
     assert not at.exception
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert "Shared result (05 Jan 2026)" in [t.get("name") for t in fig["data"]]
+
+
+def test_new_attempt_keeps_the_old_one_for_before_and_after():
+    from tests.test_app import answer, finish_quiz, goto, start_quiz
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    start_quiz(at, "area", areas=["math"])
+    finish_quiz(at, lambda item: item.level <= 1)
+    goto(at, "results")
+    first_token = at.query_params["a"]
+    at.button(key="new_attempt").click()
+    at.run()
+    assert at.session_state["attempt"]["previous"] == [first_token]
+    assert at.session_state["attempt"]["answers"] == []
+    start_quiz(at, "area", areas=["math"])
+    for _ in range(4):
+        answer(at, True)
+    goto(at, "results")
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [t.get("name") for t in fig["data"]]
+    assert any(n and n.startswith("Earlier attempt (") for n in names)
+    assert at.query_params["a"] != first_token

@@ -79,8 +79,11 @@ def test_numeric_tolerance_that_accepts_anything_is_refused():
 def test_code_output_typed_ignores_spacing_only():
     q = make(type="code_output", code="print([1, 2])\nprint('x')", answer="[1, 2]\nx")
     assert q.grade("[1,  2]\nx\n") is True
-    assert q.grade("[1, 2] x") is False
-    assert q.grade("[1,2]\nx") is False  # a missing space inside a token matters
+    assert q.grade("[1,2]\nx") is True  # spaces next to punctuation are not counted
+    assert q.grade("[1, 2] x") is False  # but lines are
+    assert q.grade("[12]\nx") is False  # and a space between values is
+    arr = make(type="code_output", code="import numpy as np\nprint(np.array([1, 2]))", answer="[1 2]")
+    assert arr.grade("[1  2]") is True and arr.grade("[12]") is False
     assert not q.guessable
 
 
@@ -95,6 +98,7 @@ def test_code_output_choices_need_exactly_one_matching_output():
 
 def test_normalise_output_strips_edges_and_runs():
     assert normalise_output("\n a   b \r\n\n") == "a b"
+    assert normalise_output("{'a': 1, 'b': (2, 3)}") == normalise_output("{'a':1,'b':(2,3)}")
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
