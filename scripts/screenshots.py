@@ -86,6 +86,10 @@ def readme_shot(browser, url: str) -> None:
     settle(page)
     page.wait_for_timeout(800)
     page.screenshot(path=str(ROOT / "docs" / "screenshot.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 1000})
+    for tab in ("Ranking", "Gaps and study plan", "More"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(OUT / f"readme-results-{tab.split()[0].lower()}.png"), full_page=True)
     page.context.close()
 
 

@@ -102,3 +102,15 @@ def test_no_near_duplicate_items():
                 if len(wa) > 8 and len(wa & wb) / len(wa | wb) > 0.9:
                     close.append((a, b))
     assert not close, f"near-duplicate items: {close}"
+
+
+def test_the_key_is_not_given_away_by_its_length():
+    # A test-wise user picks the longest, most qualified option; keep keys in line with the rest.
+    long_keys = []
+    for q in BANK.items:
+        if q.type == "single_choice":
+            key = len(q.choice(q.answer).text)
+            others = [len(c.text) for c in q.choices if c.id != q.answer]
+            if key > 1.4 * sum(others) / len(others):
+                long_keys.append(q.id)
+    assert not long_keys, f"keys much longer than their distractors: {long_keys}"

@@ -251,7 +251,7 @@ def headline(rank) -> None:
             st.switch_page("pages/quiz.py")
         return
     g_top = gaps(top, state.current_missed())
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = st.columns([5, 3, 3])
     c1.metric("Closest certification", top.cert.short, f"{100 * top.readiness:.0f}% ready",
               delta_color="off", delta_arrow="off")
     c2.metric("Evidence behind it", f"{100 * top.assessed_share:.0f}% of the exam", "assessed so far",
