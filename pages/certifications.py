@@ -51,6 +51,9 @@ def show(cert: Certification) -> None:
         doms = ", ".join(tax.domain(d).name for d in s.domains)
         st.markdown(f"- {s.name}: **{s.weight.display()}%** · draws on {doms} · source: {src(cert, s.weight)}")
     st.markdown("**Required level per domain** (CertRadar's reading of the guide, 0–4 scale)")
+    st.caption("Weight: the domain's share of the exam, derived from the sections above (each "
+               "section's weight split evenly over the domains it draws on; prerequisites the exam "
+               "assumes share a small part). See About for how readiness uses it.")
     w = cert.domain_weights()
     st.dataframe(table([{"Domain": tax.domain(d).name, "Level": r.level, "Weight": f"{100 * w[d]:.0f}%",
                          "Why": r.why} for d, r in sorted(cert.required.items(), key=lambda kv: -w[kv[0]])]),

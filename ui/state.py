@@ -57,18 +57,30 @@ def secrets_mapping() -> dict[str, Any]:
     return st.session_state["_secrets"]
 
 
+#: After a failed connection, wait this long before trying the database again.
+STORE_RETRY_SECONDS = 30.0
+_STORE_FAILURES: dict[str, tuple[float, str]] = {}
+
+
 @st.cache_resource(show_spinner=False)
-def _open_store(url: str) -> tuple[Store | None, str | None]:
-    try:
-        return Store(url), None
-    except StoreUnavailable as exc:
-        return None, str(exc)
+def _open_store(url: str) -> Store:
+    return Store(url)  # a failure raises, and is not cached
 
 
 def store() -> Store | None:
-    s, err = _open_store(database_url(secrets_mapping()))
-    if err:
-        warn_store(err)
+    """The database, or None while it cannot be reached (retried every STORE_RETRY_SECONDS)."""
+    url = database_url(secrets_mapping())
+    failed = _STORE_FAILURES.get(url)
+    if failed and time.monotonic() - failed[0] < STORE_RETRY_SECONDS:
+        warn_store(failed[1])
+        return None
+    try:
+        s = _open_store(url)
+    except StoreUnavailable as exc:
+        _STORE_FAILURES[url] = (time.monotonic(), str(exc))
+        warn_store(str(exc))
+        return None
+    _STORE_FAILURES.pop(url, None)
     return s
 
 
@@ -163,6 +175,8 @@ def _persist(fn_name: str, *args: Any) -> None:
         getattr(s, fn_name)(att["token"], *args)
     except StoreUnavailable as exc:
         warn_store(str(exc))
+    else:
+        st.session_state.pop("store_warning", None)
 
 
 def _ensure_token() -> None:
