@@ -51,17 +51,21 @@ def close_dropdown(page) -> None:
     page.wait_for_timeout(400)
 
 
+def pick_in_multiselect(page, text: str) -> None:
+    """Type into the page's first multiselect and take the first match, as a person would."""
+    page.locator('[data-testid="stMultiSelect"]').first.click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    close_dropdown(page)
+
+
 def fill_profile(page, server: str) -> None:
     page.goto(server)
     settle(page)
     page.locator('[data-testid="stRadio"]').first.wait_for()
     page.get_by_label("Years of experience in ML or data work").fill("3")
     page.locator('[data-testid="stRadio"]').first.get_by_text("AWS", exact=True).click()
-    ms = page.locator('[data-testid="stMultiSelect"]').first
-    ms.click()
-    page.keyboard.type("AWS ML Engineer")
-    page.keyboard.press("Enter")
-    close_dropdown(page)
+    pick_in_multiselect(page, "AWS ML Engineer")
     page.get_by_role("button", name="Save profile and choose a quiz").click()
     settle(page)
     page.wait_for_url(re.compile(r"/quiz\?a="))
@@ -151,11 +155,7 @@ def test_two_certifications_overlay_on_the_radar(page, server):
     settle(page)
     before = cert_traces(page, 1)
     assert len(before) == 1
-    ms = page.locator('[data-testid="stMultiSelect"]').first
-    ms.click()
-    page.keyboard.type("Databricks ML Associate")
-    page.keyboard.press("Enter")
-    close_dropdown(page)
+    pick_in_multiselect(page, "Databricks ML Associate")
     settle(page)
     after = cert_traces(page, 2)
     assert len(after) == 2 and "Databricks ML Associate requires" in after
@@ -231,11 +231,7 @@ def test_every_area_and_every_certification_without_an_error(page, server):
         page.goto(results_url)
         settle(page)
         if f"{cert.short} requires" not in cert_traces(page, 1):
-            ms = page.locator('[data-testid="stMultiSelect"]').first
-            ms.click()
-            page.keyboard.type(cert.short)
-            page.keyboard.press("Enter")
-            close_dropdown(page)
+            pick_in_multiselect(page, cert.short)
             settle(page)
         assert f"{cert.short} requires" in cert_traces(page, 2), cert.short
         no_exception(page)

@@ -106,6 +106,18 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return tmp_path
 
 
+def numeric_item(item_id: str, subtopic: str = "derivatives") -> str:
+    return f"""  - id: {item_id}
+    subtopic: {subtopic}
+    level: 1
+    type: numeric
+    stem: What is the slope of y = 3x + 1?
+    explanation: The coefficient of x is the slope.
+    answer: 3
+    tolerance: 0
+"""
+
+
 def test_malformed_file_names_file_item_and_field(tmp_path):
     _write(tmp_path, "calculus.yaml", """
 domain: calculus
@@ -118,15 +130,7 @@ items:
     explanation: The power rule gives two x.
     choices: [{id: a, text: "2x"}, {id: b, text: "x"}]
     answer: a
-  - id: calculus-002
-    subtopic: not_a_subtopic
-    level: 1
-    type: numeric
-    stem: What is the slope of y = 3x + 1?
-    explanation: The coefficient of x is the slope.
-    answer: 3
-    tolerance: 0
-""")
+""" + numeric_item("calculus-002", subtopic="not_a_subtopic"))
     with pytest.raises(BankError) as exc:
         load_bank(tmp_path)
     text = [str(p) for p in exc.value.problems]
@@ -142,15 +146,7 @@ def test_yaml_syntax_error_names_line(tmp_path):
 
 
 def test_duplicate_ids_and_unknown_domain(tmp_path):
-    item = """  - id: calculus-001
-    subtopic: derivatives
-    level: 1
-    type: numeric
-    stem: What is the slope of y = 3x + 1?
-    explanation: The coefficient of x is the slope.
-    answer: 3
-    tolerance: 0
-"""
+    item = numeric_item("calculus-001")
     _write(tmp_path, "calculus.yaml", "domain: calculus\nitems:\n" + item + item)
     _write(tmp_path, "astrology.yaml", "domain: astrology\nitems: []\n")
     with pytest.raises(BankError) as exc:

@@ -116,16 +116,3 @@ def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = ()
 def radar_key(estimates: Mapping[str, Estimate]) -> tuple:
     """A hashable, order-free summary of estimates, for caching figures."""
     return tuple(sorted((d, round(e.theta, 4), round(e.se, 4), e.n) for d, e in estimates.items()))
-
-
-def readiness_bars(rows: Sequence[tuple[str, float, float]]) -> go.Figure:
-    """Horizontal bars: (label, readiness 0–1, assessed share 0–1), best first."""
-    labels = [r[0] for r in rows][::-1]
-    fig = go.Figure(go.Bar(
-        x=[round(100 * r[1]) for r in rows][::-1], y=labels, orientation="h",
-        marker_color=USER_COLOUR,
-        text=[f"{100 * r[1]:.0f}% · {100 * r[2]:.0f}% assessed" for r in rows][::-1],
-        textposition="auto", hovertemplate="%{y}: %{x}% ready<extra></extra>"))
-    fig.update_layout(xaxis=dict(range=[0, 100], title="Readiness (%)"), height=60 + 40 * len(rows),
-                      margin=dict(l=10, r=10, t=10, b=40))
-    return fig
