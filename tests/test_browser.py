@@ -105,7 +105,7 @@ def user_levels(page) -> list:
     return page.evaluate("""() => {
         const fig = document.querySelector('.js-plotly-plot');
         const t = fig.data.find(d => d.name === 'Your level');
-        return t ? [t.theta, t.r] : null;
+        return t ? [t.theta.map(s => s.replace('<br>', ' ')), t.r] : null;
     }""")
 
 

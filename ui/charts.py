@@ -11,8 +11,11 @@ from scoring.estimator import Estimate
 
 #: Okabe–Ito, a palette that stays distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
-USER_COLOUR = OKABE_ITO[0]
-CERT_COLOURS = OKABE_ITO[1:]
+USER_COLOUR = OKABE_ITO[0]  # blue on a light background
+USER_COLOUR_DARK = OKABE_ITO[5]  # sky blue keeps its contrast on a dark one
+CERT_COLOURS = OKABE_ITO[1:5]
+#: Axis labels longer than this wrap onto two lines, so phones do not clip them.
+WRAP_AT = 11
 DASHES = ["dash", "dot", "dashdot", "longdash", "longdashdot"]
 NOT_ASSESSED_MARK = "*"
 R_MAX = 4.0
@@ -20,6 +23,10 @@ R_MAX = 4.0
 
 def axis_label(domain: str, assessed: bool) -> str:
     name = taxonomy().domain(domain).name
+    if len(name) > WRAP_AT and " " in name:
+        mid = len(name) // 2
+        cut = min((i for i, ch in enumerate(name) if ch == " "), key=lambda i: abs(i - mid))
+        name = name[:cut] + "<br>" + name[cut + 1:]
     return name if assessed else f"{name} {NOT_ASSESSED_MARK}"
 
 
@@ -40,7 +47,7 @@ def _closed(values: list) -> list:
 
 def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = (),
           previous: Sequence[tuple[str, Mapping[str, Estimate]]] = (),
-          domains: Sequence[str] | None = None) -> go.Figure:
+          domains: Sequence[str] | None = None, dark: bool = False) -> go.Figure:
     """The user's levels (estimate ± one standard error) against certifications' required levels.
 
     Domains not assessed have no user point (never a zero): the user's line breaks there, their
@@ -53,6 +60,7 @@ def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = ()
     # Your level: a line through the assessed axes that breaks where a domain is not assessed
     # (never drawn through zero), and at each assessed axis a radial bar from level − SE to
     # level + SE: the uncertainty band.
+    user_colour = USER_COLOUR_DARK if dark else USER_COLOUR
     if any(assessed.values()):
         bar_r, bar_t = [], []
         for lab, d in zip(labels, domains):
@@ -62,14 +70,15 @@ def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = ()
                 bar_t += [lab, lab, None]
         fig.add_trace(go.Scatterpolar(
             r=bar_r, theta=bar_t, mode="lines", name="± uncertainty (one standard error)",
-            line=dict(color="rgba(0,114,178,0.35)", width=12), hoverinfo="skip", connectgaps=False))
+            line=dict(color="rgba(86,180,233,0.45)" if dark else "rgba(0,114,178,0.35)", width=12),
+            hoverinfo="skip", connectgaps=False))
         levels = [estimates[d].level if assessed[d] else None for d in domains]
         text = [f"{lab}: {estimates[d].level:.1f} ± {estimates[d].se:.1f} ({estimates[d].n} answered)"
                 if assessed[d] else "" for lab, d in zip(labels, domains)]
         fig.add_trace(go.Scatterpolar(
             r=_closed(levels), theta=_closed(labels), mode="lines+markers", name="Your level",
-            connectgaps=False, line=dict(color=USER_COLOUR, width=3),
-            marker=dict(size=8, color=USER_COLOUR), text=_closed(text),
+            connectgaps=False, line=dict(color=user_colour, width=3),
+            marker=dict(size=8, color=user_colour), text=_closed(text),
             hovertemplate="%{text}<extra></extra>"))
 
     for i, (label, est) in enumerate(previous):
@@ -105,10 +114,10 @@ def radar(estimates: Mapping[str, Estimate], certs: Sequence[Certification] = ()
                             tickangle=scale_angle, tickfont=dict(size=10), showline=False,
                             gridcolor="rgba(128,128,128,0.35)"),
             angularaxis=dict(categoryorder="array", categoryarray=labels, direction="clockwise",
-                             tickfont=dict(size=12), gridcolor="rgba(128,128,128,0.35)",
+                             tickfont=dict(size=11), gridcolor="rgba(128,128,128,0.35)",
                              linecolor="rgba(128,128,128,0.6)")),
         showlegend=True, legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="center", x=0.5),
-        margin=dict(l=70, r=70, t=30, b=30), height=560,
+        margin=dict(l=80, r=80, t=30, b=30), height=540,
     )
     return fig
 

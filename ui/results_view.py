@@ -68,12 +68,19 @@ def ranking_section(rank, prof_dict) -> None:
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _radar(est_key: tuple, cert_ids: tuple, prev_key: tuple):
+def _radar(est_key: tuple, cert_ids: tuple, prev_key: tuple, dark: bool):
     """Building a Plotly figure costs tens of milliseconds: build each distinct one once."""
     def ests(k):
         return {d: Estimate(theta=t, se=se, n=n) for d, t, se, n in k}
     return charts.radar(ests(est_key), [cat.get(i) for i in cert_ids],
-                        previous=[(label, ests(k)) for label, k in prev_key])
+                        previous=[(label, ests(k)) for label, k in prev_key], dark=dark)
+
+
+def dark_theme() -> bool:
+    try:
+        return (st.context.theme or {}).get("type") == "dark"
+    except Exception:  # no browser context (AppTest): the light theme
+        return False
 
 
 def radar_section(estimates, rank, key: str, previous=()) -> list:
@@ -83,7 +90,7 @@ def radar_section(estimates, rank, key: str, previous=()) -> list:
                             key=f"radar_certs_{key}", max_selections=4)
     certs = [cat.get(i) for i in chosen]
     fig = _radar(charts.radar_key(estimates), tuple(chosen),
-                 tuple((label, charts.radar_key(e)) for label, e in previous))
+                 tuple((label, charts.radar_key(e)) for label, e in previous), dark_theme())
     st.plotly_chart(fig, key=f"radar_{key}", config={"displayModeBar": False})
     st.caption(f"Light blue bars: your level ± one standard error (more answers make them shorter). "
                f"{charts.NOT_ASSESSED_MARK} and hollow grey circles: not assessed yet (no level, not zero).")
