@@ -261,7 +261,7 @@ def headline(rank) -> None:
     c1, c2, c3 = st.columns([5, 3, 3])
     c1.metric("Closest certification", top.cert.short, f"{100 * top.readiness:.0f}% ready",
               delta_color="off", delta_arrow="off")
-    c2.metric("Evidence behind it", f"{100 * top.assessed_share:.0f}% of the exam", "assessed so far",
+    c2.metric("Evidence behind it", f"{100 * top.assessed_share:.0f}%", "of the exam assessed",
               delta_color="off", delta_arrow="off")
     c3.metric("Learn first", g_top[0].name if g_top else "no gap found",
               f"about {g_top[0].hours} h of study" if g_top else "among the assessed domains",
