@@ -82,6 +82,16 @@ def start_area_quiz(page, area: str = "Math") -> None:
     no_exception(page)
 
 
+def answer_then_open_results(page, server, area: str, answers: int) -> None:
+    """A new user: profile, an area quiz with a few answers, then the Results page."""
+    fill_profile(page, server)
+    start_area_quiz(page, area)
+    for i in range(answers):
+        answer_somehow(page, i)
+    page.goto(page.url.replace("/quiz", "/results"))
+    settle(page)
+
+
 def progress_text(page) -> str:
     return page.locator('[data-testid="stProgress"]').inner_text()
 
@@ -147,12 +157,7 @@ def test_profile_quiz_results_radar(page, server):
 
 
 def test_two_certifications_overlay_on_the_radar(page, server):
-    fill_profile(page, server)
-    start_area_quiz(page, "Platforms")
-    for i in range(4):
-        answer_somehow(page, i)
-    page.goto(page.url.replace("/quiz", "/results"))
-    settle(page)
+    answer_then_open_results(page, server, "Platforms", 4)
     before = cert_traces(page, 1)
     assert len(before) == 1
     pick_in_multiselect(page, "Databricks ML Associate")
@@ -185,12 +190,7 @@ def test_reload_mid_quiz_keeps_every_answer(page, server):
 
 
 def test_share_link_in_a_fresh_browser_shows_the_same_levels(page, server, browser):
-    fill_profile(page, server)
-    start_area_quiz(page, "Math")
-    for i in range(5):
-        answer_somehow(page, i)
-    page.goto(page.url.replace("/quiz", "/results"))
-    settle(page)
+    answer_then_open_results(page, server, "Math", 5)
     mine = user_levels(page)
     link = page.locator('[data-testid="stCode"]', has_text="/results?s=").first.inner_text().strip()
     assert link.startswith("http://127.0.0.1") and len(link) < 2000
