@@ -57,8 +57,7 @@ def setup() -> None:
         st.caption("Choose at least one area to start.")
         return
     config = plan(mode, cert=cert, areas=areas, feedback=feedback, seed=state.new_seed())
-    session = state.session_for(config)
-    left = session.questions_left()
+    left = state.session_for(config, keep=False).questions_left()
     st.caption(f"About {left} questions; you can stop any time and still get results.")
     if st.button("Start", type="primary", key="start_quiz"):
         state.start_quiz(config)

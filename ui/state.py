@@ -243,8 +243,10 @@ def _cat_items(folder: str) -> list:
     return cat_items(_load_bank(folder).items)
 
 
-def session_for(config: QuizConfig):
-    """The adaptive session for the current quiz, with this attempt's answers in its domains."""
+def session_for(config: QuizConfig, keep: bool = True):
+    """The adaptive session for the current quiz, with this attempt's answers in its domains.
+    ``keep=False`` builds a throwaway one (the setup form's length estimate) without replacing the
+    session kept for the quiz in progress."""
     b = bank()
     prof = profile()
     domains = set(config.domains)
@@ -256,14 +258,15 @@ def session_for(config: QuizConfig):
     # Reuse this browser session's engine while only new answers came in (the usual rerun).
     key = (repr(config), repr(prof), target, len(st.session_state["seen_before"]))
     cached = st.session_state.get("_session")
-    if cached is not None and cached[0] == key and answers[:len(cached[1].answers)] == cached[1].answers:
+    if keep and cached is not None and cached[0] == key and answers[:len(cached[1].answers)] == cached[1].answers:
         session = cached[1]
         for item_id, correct in answers[len(session.answers):]:
             session.record(item_id, correct)
         return session
     session = build_session(config, _cat_items(str(bank_dir())), prof, answers,
                             st.session_state["seen_before"], target_cert=target)
-    st.session_state["_session"] = (key, session)
+    if keep:
+        st.session_state["_session"] = (key, session)
     return session
 
 
