@@ -9,10 +9,17 @@ from questions.loader import BankError, coverage, load_bank
 from questions.schema import LEVELS
 from scoring.domains import taxonomy
 
-MIN_ITEMS = 30
+MIN_ITEMS = 40
+#: Where the certifications now are, the bank goes deeper.
+MIN_ITEMS_FOR = {"generative_ai": 60, "google_cloud_ml": 45, "aws_ml": 45, "azure_ai": 45,
+                 "databricks_ml": 45}
 MIN_PER_SUBTOPIC = 2
-MIN_PER_LEVEL = 5
+MIN_PER_LEVEL = 8
 MIN_NON_GUESSABLE = 1 / 3
+
+
+def min_items(domain: str) -> int:
+    return MIN_ITEMS_FOR.get(domain, MIN_ITEMS)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -24,6 +31,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"  {p}", file=sys.stderr)
         return 1
     print(f"OK: {len(bank)} items in {len({q.domain for q in bank.items})} domains")
+    from questions.cues import find_cues
+
+    cues = find_cues(bank.items)
+    for c in cues:
+        print(f"  cue: {c}")
+    unrated = [q.id for q in bank.items if q.panel is None]
+    if unrated:
+        print(f"  {len(unrated)} item(s) not rated by the blind panel yet")
+    stale = stale_reviews(bank)
+    for item_id, when in stale:
+        print(f"  stale: {item_id} last reviewed {when or 'never'}")
+    if args.strict and (cues or unrated or stale):
+        return 1
     if args.run:
         from questions.checks import check_items
 
@@ -37,10 +57,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def flags_for(cov: dict) -> list[str]:
+def stale_reviews(bank) -> list[tuple[str, object]]:
+    """Platform items whose vendor facts were last checked more than a year before BANK_DATE."""
+    from questions.schema import BANK_DATE, REVIEW_MAX_AGE_DAYS
+
+    platforms = {d.id for d in taxonomy().in_area("platforms")}
+    return [(q.id, q.reviewed_on) for q in bank.items if q.domain in platforms
+            and (q.reviewed_on is None or (BANK_DATE - q.reviewed_on).days > REVIEW_MAX_AGE_DAYS)]
+
+
+def flags_for(cov: dict, domain: str = "") -> list[str]:
     flags = []
-    if cov["total"] < MIN_ITEMS:
-        flags.append(f"{cov['total']} items (< {MIN_ITEMS})")
+    if cov["total"] < min_items(domain):
+        flags.append(f"{cov['total']} items (< {min_items(domain)})")
     for lvl, n in cov["levels"].items():
         if n < MIN_PER_LEVEL:
             flags.append(f"level {lvl}: {n} (< {MIN_PER_LEVEL})")
@@ -75,7 +104,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if args.subtopics:
             for s, n in c["subtopics"].items():
                 print(f"    {s:<30}{n:>4}")
-        for f in flags_for(c):
+        for f in flags_for(c, d.id):
             any_flag = True
             print(f"    ! {f}")
     print(f"\n{len(bank)} items in all")
@@ -87,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     v = sub.add_parser("validate", help="check every file; exit 1 listing each problem")
     v.add_argument("--run", action="store_true", help="also run code items and numeric checks")
+    v.add_argument("--strict", action="store_true",
+                   help="exit 1 on cues, items without a panel, or platform items not reviewed for a year")
     s = sub.add_parser("stats", help="items per domain, level, type and subtopic; flags gaps")
     s.add_argument("--subtopics", action="store_true", help="list counts per subtopic")
     s.add_argument("--strict", action="store_true", help="exit 1 when any domain is flagged")

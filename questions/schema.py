@@ -12,6 +12,7 @@ Responses, as the UI hands them over:
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from fractions import Fraction
@@ -28,6 +29,12 @@ from pydantic import (
 )
 
 LEVELS: dict[int, str] = {1: "foundation", 2: "practitioner", 3: "professional", 4: "expert"}
+
+#: The date this release of the bank was reviewed as a whole. Platform items must have been
+#: checked against the vendors' documentation within a year of it (see tests/test_bank.py).
+BANK_DATE = dt.date(2026, 12, 2)
+#: How old a platform item's ``reviewed_on`` may be, relative to BANK_DATE.
+REVIEW_MAX_AGE_DAYS = 365
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*-\d{3}$"
 
@@ -50,21 +57,18 @@ class Choice(_Strict):
     )
 
 
-class IRTParams(_Strict):
-    """Item response theory parameters (2PL, logistic, no D=1.702 scaling: P = 1/(1+exp(-a(θ-b))))."""
+#: The blind panel's scale: raters place an item on a continuous 0.5–4.5 level scale (steps of 0.5).
+PANEL_MIN, PANEL_MAX = 0.5, 4.5
+#: Every item needs at least this many independent ratings.
+MIN_PANEL = 3
+#: Ratings spread this far (max − min) or more mean the panel does not agree on what the item
+#: tests: rewrite it and have it rated again, or drop it.
+MAX_PANEL_SPREAD = 1.5
 
-    a: float | None = Field(default=None, gt=0.0, le=4.0, description="discrimination")
-    b: float = Field(ge=-4.0, le=4.0, description="difficulty, in logits")
-    source: Literal["guessed", "calibrated"] = Field(
-        description="'guessed' by the author, or 'calibrated' from response data"
-    )
-    n_responses: int | None = Field(default=None, ge=1, description="responses behind a calibration")
 
-    @model_validator(mode="after")
-    def _calibrated_needs_data(self) -> "IRTParams":
-        if self.source == "calibrated" and not self.n_responses:
-            raise ValueError("calibrated parameters must say how many responses (n_responses) they rest on")
-        return self
+def panel_level(mean: float) -> int:
+    """The level tag a panel mean implies: the mean rounded half up, within 1–4."""
+    return int(min(4, max(1, math.floor(mean + 0.5))))
 
 
 class QuestionBase(_Strict):
@@ -75,7 +79,38 @@ class QuestionBase(_Strict):
     stem: str = Field(min_length=10, description="Markdown; fenced code and $LaTeX$ allowed")
     explanation: str = Field(min_length=20)
     references: list[HttpUrl] = Field(default_factory=list)
-    irt: IRTParams | None = None
+    panel: list[float] | None = Field(
+        default=None,
+        description="independent blind ratings of the item's level (0.5–4.5); the level tag is "
+                    "their rounded mean and the item's difficulty comes from their mean")
+    reviewed_on: dt.date | None = Field(
+        default=None, description="when vendor facts in the item were last checked (platform items)")
+
+    @field_validator("panel")
+    @classmethod
+    def _panel_ratings(cls, v: list[float] | None) -> list[float] | None:
+        if v is None:
+            return v
+        if len(v) < MIN_PANEL:
+            raise ValueError(f"a panel needs at least {MIN_PANEL} ratings, got {len(v)}")
+        bad = [r for r in v if not PANEL_MIN <= r <= PANEL_MAX]
+        if bad:
+            raise ValueError(f"ratings must lie between {PANEL_MIN} and {PANEL_MAX}: {bad}")
+        if max(v) - min(v) >= MAX_PANEL_SPREAD:
+            raise ValueError(f"the panel disagrees (ratings {v} spread {max(v) - min(v):g} ≥ "
+                             f"{MAX_PANEL_SPREAD:g}): rewrite the item and have it rated again, or drop it")
+        return v
+
+    @model_validator(mode="after")
+    def _level_follows_panel(self) -> "QuestionBase":
+        if self.panel is not None and self.level != panel_level(self.panel_mean):  # type: ignore[arg-type]
+            raise ValueError(f"level {self.level} does not match the panel (mean "
+                             f"{self.panel_mean:.2f} → level {panel_level(self.panel_mean)})")  # type: ignore[arg-type]
+        return self
+
+    @property
+    def panel_mean(self) -> float | None:
+        return None if not self.panel else sum(self.panel) / len(self.panel)
 
     # --- behaviour every type provides -------------------------------------------------
     def grade(self, response: Response) -> bool:  # pragma: no cover - overridden

@@ -2,10 +2,12 @@
 
 P(correct | θ) = 1 / (1 + exp(-a (θ - b)))   (logistic metric, no D = 1.702 scaling)
 
-Items without calibrated parameters get them from their level tag (one documented mapping):
-difficulty b = LEVEL_B[level], discrimination a = DEFAULT_A. The level scale shown to users is
-linear in θ: level = θ + LEVEL_OFFSET, clipped to [0, 4], so that a person at level L answers a
-typical level-L item correctly with probability 0.5 and standard errors carry over unchanged.
+Items without calibrated parameters get them from the blind panel that rated them (one documented
+mapping, ``difficulty_from_panel``): difficulty b = panel mean − LEVEL_OFFSET on the same 0–4 scale
+as levels, discrimination a = DEFAULT_A. An item with no panel yet falls back to its level tag
+(LEVEL_B). The level scale shown to users is linear in θ: level = θ + LEVEL_OFFSET, clipped to
+[0, 4], so that a person at level L answers an item the panel rated L correctly with probability 0.5
+and standard errors carry over unchanged.
 """
 from __future__ import annotations
 
@@ -29,11 +31,17 @@ class ItemParams:
     b: float
 
 
-def params_for(level: int, irt: object | None = None) -> ItemParams:
-    """Parameters of an item: its own (calibrated or guessed) where given, else from its level."""
-    if irt is not None:
-        a = getattr(irt, "a", None) or DEFAULT_A
-        return ItemParams(a=float(a), b=float(getattr(irt, "b")))
+def difficulty_from_panel(panel_mean: float) -> float:
+    """The one mapping from a panel's mean rating (0.5–4.5 level scale) to difficulty b in logits:
+    an item rated L is one a person at level L answers correctly half the time."""
+    return float(panel_mean) - LEVEL_OFFSET
+
+
+def params_for(level: int, panel_mean: float | None = None) -> ItemParams:
+    """Parameters of an item without calibrated ones: from its panel's mean rating where it has
+    one, else from its level tag."""
+    if panel_mean is not None:
+        return ItemParams(a=DEFAULT_A, b=difficulty_from_panel(panel_mean))
     return ItemParams(a=DEFAULT_A, b=LEVEL_B[level])
 
 

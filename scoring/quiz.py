@@ -114,7 +114,7 @@ def estimate_domains(answers: Sequence[tuple[object, bool]], profile: Profile) -
 
     by_domain: dict[str, list] = {}
     for q, correct in answers:
-        p = params_for(q.level, getattr(q, "irt", None))  # type: ignore[attr-defined]
+        p = params_for(q.level, getattr(q, "panel_mean", None))  # type: ignore[attr-defined]
         by_domain.setdefault(q.domain, []).append(Response(p.a, p.b, bool(correct)))  # type: ignore[attr-defined]
     est = EAPEstimator()
     return {d: est.estimate(rs, profile.prior(d)) for d, rs in by_domain.items()}

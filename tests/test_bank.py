@@ -5,10 +5,12 @@ from collections import defaultdict
 import pytest
 
 from questions import load_bank
-from questions.__main__ import MIN_ITEMS, MIN_NON_GUESSABLE, MIN_PER_LEVEL, MIN_PER_SUBTOPIC, main
+from questions.__main__ import MIN_NON_GUESSABLE, MIN_PER_LEVEL, MIN_PER_SUBTOPIC, main, min_items
+from questions import cues
+from questions.__main__ import stale_reviews
 from questions.checks import check_items
 from questions.loader import coverage
-from questions.schema import CodeOutput, Numeric
+from questions.schema import BANK_DATE, REVIEW_MAX_AGE_DAYS, CodeOutput, Numeric
 from scoring.domains import taxonomy
 
 BANK = load_bank()
@@ -44,7 +46,7 @@ def test_numeric_key_is_recomputed(item_id, check_results):
 @pytest.mark.parametrize("domain", taxonomy().domain_ids)
 def test_domain_coverage(domain):
     c = coverage(BANK)[domain]
-    assert c["total"] >= MIN_ITEMS
+    assert c["total"] >= min_items(domain)
     assert all(n >= MIN_PER_LEVEL for n in c["levels"].values()), c["levels"]
     thin = [s for s, n in c["subtopics"].items() if n < MIN_PER_SUBTOPIC]
     assert not thin, f"subtopics with fewer than {MIN_PER_SUBTOPIC} items: {thin}"
@@ -104,13 +106,26 @@ def test_no_near_duplicate_items():
     assert not close, f"near-duplicate items: {close}"
 
 
-def test_the_key_is_not_given_away_by_its_length():
-    # A test-wise user picks the longest, most qualified option; keep keys in line with the rest.
-    long_keys = []
-    for q in BANK.items:
-        if q.type == "single_choice":
-            key = len(q.choice(q.answer).text)
-            others = [len(c.text) for c in q.choices if c.id != q.answer]
-            if key > 1.4 * sum(others) / len(others):
-                long_keys.append(q.id)
-    assert not long_keys, f"keys much longer than their distractors: {long_keys}"
+@pytest.mark.parametrize("detector", cues.DETECTORS, ids=lambda d: d.__name__)
+def test_no_test_wiseness_cues(detector):
+    # A test-wise user picks the longest or only hedged option, eliminates the ones that say
+    # "always", and remembers numbers from earlier explanations. See questions/AUTHORING.md.
+    found = detector(BANK.items)
+    assert not found, "\n".join(str(c) for c in found)
+
+
+def test_every_item_has_a_blind_panel():
+    unrated = [q.id for q in BANK.items if q.panel is None]
+    assert not unrated, f"{len(unrated)} items without panel ratings: {unrated[:30]}"
+
+
+@pytest.mark.parametrize("domain", PLATFORMS)
+def test_platform_items_were_reviewed_within_a_year(domain):
+    stale = [(i, str(d)) for i, d in stale_reviews(BANK) if i.startswith(domain + "-")]
+    assert not stale, f"platform items not reviewed within {REVIEW_MAX_AGE_DAYS} days of {BANK_DATE}: {stale}"
+
+
+def test_bank_date_is_not_in_the_future():
+    import datetime as dt
+
+    assert BANK_DATE <= dt.date.today()
