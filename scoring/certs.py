@@ -22,6 +22,8 @@ PREREQUISITE_SHARE_EACH = 0.05
 PREREQUISITE_MAX_SHARE = 0.15
 
 Platform = Literal["gcp", "aws", "azure", "databricks", "none"]
+ItemType = Literal["single_choice", "multiple_response", "numeric", "code_output"]
+ITEM_TYPES: tuple[str, ...] = ("single_choice", "multiple_response", "numeric", "code_output")
 Focus = Literal["deep_learning", "classical", "both"]
 
 
@@ -83,6 +85,24 @@ class Format(_M):
     passing: Fact
 
 
+class ItemStyle(_M):
+    """Which question types suit the exam's style, and caps on the share of a quick check each
+    type may take (e.g. an exam for people who use AI but do not build it asks no code)."""
+
+    types: list[ItemType] = Field(default_factory=lambda: list(ITEM_TYPES), min_length=1)
+    caps: dict[ItemType, float] = Field(default_factory=dict)
+    why: str = ""
+
+    @model_validator(mode="after")
+    def _caps_for_allowed_types(self) -> "ItemStyle":
+        for t, share in self.caps.items():
+            if t not in self.types:
+                raise ValueError(f"cap for {t!r}, which is not among the allowed types")
+            if not 0 < share <= 1:
+                raise ValueError(f"cap for {t!r} must be a share in (0, 1]")
+        return self
+
+
 class Certification(_M):
     id: str
     name: str
@@ -93,7 +113,11 @@ class Certification(_M):
     tier: Literal["foundational", "associate", "specialty", "professional"]
     status: Literal["active", "retired", "closed"]
     retired_on: dt.date | None = None
-    successor: str | None = None
+    #: The certifications that replace it, the main one first (for a retired or closed exam).
+    successors: list[str] = Field(default_factory=list)
+    #: Ids this entry was known by before (old share links and saved profiles still resolve).
+    aliases: list[str] = Field(default_factory=list)
+    item_style: ItemStyle = Field(default_factory=ItemStyle)
     notes: str = ""
     format: Format
     validity_years: Fact
@@ -125,6 +149,11 @@ class Certification(_M):
         f = self.format
         return [f.questions, f.minutes, f.price_usd, f.passing, self.validity_years,
                 self.recommended_experience.years] + [s.weight for s in self.sections]
+
+    @property
+    def successor(self) -> str | None:
+        """The main successor, if any."""
+        return self.successors[0] if self.successors else None
 
     @property
     def active(self) -> bool:
@@ -163,17 +192,26 @@ class Catalogue(_M):
 
     @model_validator(mode="after")
     def _successors_exist(self) -> "Catalogue":
-        ids = [c.id for c in self.certifications]
+        ids = [c.id for c in self.certifications] + [a for c in self.certifications for a in c.aliases]
         if len(set(ids)) != len(ids):
-            raise ValueError("duplicate certification ids")
+            raise ValueError("duplicate certification ids or aliases")
         for c in self.certifications:
-            if c.successor and c.successor not in ids:
-                raise ValueError(f"{c.id}: successor {c.successor!r} is not in the catalogue")
+            for s in c.successors:
+                if s not in ids:
+                    raise ValueError(f"{c.id}: successor {s!r} is not in the catalogue")
         return self
 
-    def get(self, cert_id: str) -> Certification:
+    def resolve(self, cert_id: str) -> str | None:
+        """The current id for ``cert_id`` (which may be an old alias), or None if unknown."""
         for c in self.certifications:
-            if c.id == cert_id:
+            if c.id == cert_id or cert_id in c.aliases:
+                return c.id
+        return None
+
+    def get(self, cert_id: str) -> Certification:
+        """The certification by id or by a former id (alias)."""
+        for c in self.certifications:
+            if c.id == cert_id or cert_id in c.aliases:
                 return c
         raise KeyError(cert_id)
 

@@ -46,7 +46,9 @@ class QuizConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "QuizConfig":
-        return cls(mode=d["mode"], domains=tuple(d["domains"]), cert=d.get("cert"),
+        cert = d.get("cert")
+        cert = (catalogue().resolve(cert) or cert) if cert else None  # an old id still works
+        return cls(mode=d["mode"], domains=tuple(d["domains"]), cert=cert,
                    areas=tuple(d.get("areas") or ()), feedback=d.get("feedback", "diagnostic"),
                    seed=int(d.get("seed", 0)))
 
@@ -133,13 +135,18 @@ def profile_from_dict(d: dict | None) -> Profile:
 
     if not d:
         return Profile()
+    cat = catalogue()
     passed = {}
     for k, v in (d.get("passed") or {}).items():
+        if (k := cat.resolve(k)) is None:
+            continue
         try:
             passed[k] = dt.date.fromisoformat(v) if isinstance(v, str) else v
         except ValueError:
             continue
+    # Certifications by their current ids (an old id still resolves; unknown ones are dropped).
+    certs = tuple(dict.fromkeys(c for c in map(cat.resolve, d.get("certs") or ()) if c))
     return Profile(years=float(d.get("years", 0) or 0), cloud=d.get("cloud", "none"),
-                   focus=d.get("focus", "both"), certs=tuple(d.get("certs") or ()),
+                   focus=d.get("focus", "both"), certs=certs,
                    confidence={k: int(v) for k, v in (d.get("confidence") or {}).items()},
                    passed=passed)

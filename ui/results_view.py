@@ -171,7 +171,7 @@ def share_section(estimates, rank, prof_dict, cert, fig_certs) -> None:
         created=dt.date.today(),
         levels={d: (round(e.level, 2), round(e.se, 2), e.n) for d, e in estimates.items() if e.assessed},
         profile={"years": int(round(prof.years)), "cloud": prof.cloud, "focus": prof.focus,
-                 "certs": [c for c in prof.certs if c in cat.ids][:12]},
+                 "certs": list(prof.certs)[:12]},
         name=name.strip() or None)
     try:
         token = encode(result, secret)
@@ -284,7 +284,7 @@ def shared_view(token: str) -> None:
     p = res.profile
     st.markdown(f"Profile: {p['years']} years · {CLOUDS.get(p['cloud'], p['cloud'])} · "
                 f"{FOCUSES.get(p['focus'], p['focus'])}")
-    prof = profile_from_dict({**p, "certs": [c for c in p.get("certs", []) if c in cat.ids]})
+    prof = profile_from_dict(p)  # unknown certification ids are dropped, old ones resolved
     rank = ranking(ests, prof)
     top = next((r for r in rank if r.assessed_share >= MIN_EVIDENCE), None)
     if top:
