@@ -7,18 +7,20 @@ answers always lead to the same next item.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from scoring.estimator import (BORROW, EAPEstimator, Estimate, Estimator, Prior, Response,
-                               borrowed_prior)
+from scoring.estimator import EAPEstimator, Estimate, Estimator, Prior, Response
 from scoring.irt import params_for
+from scoring.joint import DEFAULT_RHO, conditional_prior, likelihood_from
 from scoring.selection import CatItem, RandomesqueMaxInfo, Selector
+from scoring.stopping import p_at_or_above
 from scoring.stopping import StopRule
 
 BANK_EXHAUSTED = "no more questions in this domain"
 BUDGET_REACHED = "question budget reached"
+CERT_SETTLED = "the certification verdict is settled"
 
 
 def cat_items(bank_items: Iterable[object]) -> list[CatItem]:
@@ -40,8 +42,11 @@ class AdaptiveSession:
     priors: dict[str, Prior] = field(default_factory=dict)
     seed: int = 0
     seen_before: frozenset[str] = frozenset()
-    borrow: float = BORROW  # share of the standing in other domains carried into each prior
+    rho: float = DEFAULT_RHO  # between-domain correlation: other domains' answers move each prior
     max_total: int | None = None  # a question budget for the whole session (quick checks)
+    #: A quick check stops as soon as this says the certification's verdict is settled (given each
+    #: domain's own estimate), once every domain has had its minimum number of questions.
+    settled: Callable[[Mapping[str, Estimate]], bool] | None = None
     selector: Selector = field(default_factory=RandomesqueMaxInfo)
     estimator: Estimator = field(default_factory=EAPEstimator)
     answers: list[tuple[str, bool]] = field(default_factory=list)
@@ -56,6 +61,7 @@ class AdaptiveSession:
         self._raw: dict[str, Estimate] = {}
         self._given: set[str] = set()
         self._answered: dict[str, list[tuple[CatItem, bool]]] = {}
+        self._settled_at: tuple[int, bool] | None = None
         replay, self.answers = list(self.answers), []
         for item_id, correct in replay:
             self.record(item_id, correct)
@@ -90,9 +96,13 @@ class AdaptiveSession:
         return self._raw[domain]
 
     def prior(self, domain: str) -> Prior:
-        others = [self._raw_estimate(d).theta - self.base_prior(d).mean
-                  for d in self._answered if d != domain and d in self._by_domain]
-        return borrowed_prior(self.base_prior(domain), others, self.borrow)
+        """The domain's prior given the answers in the *other* domains (``scoring.joint``)."""
+        others = [d for d in self._answered if d != domain and d in self._by_domain]
+        if not others or not self.rho:
+            return self.base_prior(domain)
+        priors = {d: self.base_prior(d) for d in [domain, *others]}
+        lks = {d: likelihood_from(self._raw_estimate(d), priors[d]) for d in others}
+        return conditional_prior(domain, priors, lks, self.rho)
 
     def estimate(self, domain: str) -> Estimate:
         if domain not in self._cache:
@@ -103,9 +113,26 @@ class AdaptiveSession:
         return {d: self.estimate(d) for d in self.domains}
 
     # --- flow -----------------------------------------------------------------------
+    def own_estimates(self) -> dict[str, Estimate]:
+        """Each answered domain's estimate from its own answers and its base prior (what the
+        Results page shows and the certification verdict starts from)."""
+        return {d: self._raw_estimate(d) for d in self.domains if self._answered.get(d)}
+
+    def cert_settled(self) -> bool:
+        if self.settled is None:
+            return False
+        n = len(self.answers)
+        if self._settled_at is None or self._settled_at[0] != n:
+            ready = all(len(self._answered.get(d, ())) >= min(self.stop.min_items, len(self._by_domain[d]))
+                        for d in self.domains)
+            self._settled_at = (n, bool(ready and self.settled(self.own_estimates())))
+        return self._settled_at[1]
+
     def stop_reason(self, domain: str) -> str | None:
         if self.max_total is not None and len(self.answers) >= self.max_total:
             return BUDGET_REACHED
+        if self.cert_settled():
+            return CERT_SETTLED
         if len(self._answered.get(domain, ())) >= len(self._by_domain[domain]):
             return BANK_EXHAUSTED
         return self.stop.reason(self.estimate(domain), self.cuts.get(domain))
@@ -118,14 +145,21 @@ class AdaptiveSession:
         return not self.unfinished()
 
     def next_domain(self) -> str | None:
-        """The unfinished domain that matters most: largest SE × weight (ties: listed order).
-        Domains still below the minimum number of items come first, so a budget never leaves
-        one unassessed."""
+        """The unfinished domain that matters most (ties: listed order). Domains still below the
+        minimum number of items come first, so a budget never leaves one unassessed. Then: with a
+        certification verdict to settle, the domain whose side of its cut is least certain, by
+        weight (weight × √(p(1 − p)), p the chance of being at or above the cut); otherwise the
+        largest SE × weight."""
         open_ = self.unfinished()
         short = [d for d in open_ if self.estimate(d).n < self.stop.min_items]
         best, best_score = None, -1.0
         for d in short or open_:
-            score = self.estimate(d).se * self.weights.get(d, 1.0)
+            est = self.estimate(d)
+            if self.settled is not None and d in self.cuts and not short:
+                p = p_at_or_above(est, self.cuts[d])
+                score = (p * (1 - p)) ** 0.5 * self.weights.get(d, 1.0)
+            else:
+                score = est.se * self.weights.get(d, 1.0)
             if score > best_score + 1e-12:
                 best, best_score = d, score
         return best

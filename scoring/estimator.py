@@ -29,19 +29,6 @@ class Prior:
         return cls(mean=SELF_RATING_SHIFT_PER_STEP * (min(5, max(1, int(rating))) - 3))
 
 
-#: Skills correlate: how much of a user's standing in the other domains (their estimates' distance
-#: from their priors, averaged) moves a domain's prior. 0.5 matches a correlation of about 0.5
-#: between domains. Used for priors during a quiz, for reported levels and for domains not assessed.
-BORROW = 0.5
-
-
-def borrowed_prior(base: Prior, deviations: Sequence[float], borrow: float = BORROW) -> Prior:
-    """``base`` moved by ``borrow`` × the mean of the other domains' deviations (θ̂ − prior mean)."""
-    if not deviations or not borrow:
-        return base
-    return Prior(mean=base.mean + borrow * sum(deviations) / len(deviations), sd=base.sd)
-
-
 @dataclass(frozen=True)
 class Response:
     a: float

@@ -12,9 +12,11 @@ from scoring.cat import AdaptiveSession, cat_items
 from scoring.certs import catalogue
 from scoring.domains import taxonomy
 from scoring.irt import level_to_theta
+from scoring.joint import DEFAULT_RHO
 from scoring.readiness import Profile
 from scoring.selection import CatItem
 from scoring.stopping import StopRule
+from scoring.verdict import STOP_CONFIDENCE, cert_verdict
 
 Mode = Literal["quick", "area", "full"]
 Feedback = Literal["practice", "diagnostic"]
@@ -23,8 +25,9 @@ Feedback = Literal["practice", "diagnostic"]
 QUICK_CHECK_BUDGET = 30
 
 STOP_RULES: dict[str, StopRule] = {
-    # A quick check only needs each verdict settled; it moves on as soon as one is.
-    "quick": StopRule(min_items=2, max_items=6, se_target=0.5, use_verdict=True),
+    # A quick check settles one certification verdict: a domain is left once its own side of the
+    # cut is clear (or it is very precise); the check ends when the certification verdict is.
+    "quick": StopRule(min_items=1, max_items=10, se_target=0.25, use_verdict=False),
     # Area and full profiles aim for a usable level everywhere.
     "area": StopRule(min_items=3, max_items=10, se_target=0.5, use_verdict=True),
     "full": StopRule(min_items=3, max_items=8, se_target=0.5, use_verdict=True),
@@ -82,9 +85,17 @@ def plan(mode: Mode, *, cert: str | None = None, areas: Sequence[str] = (),
                       feedback=feedback, seed=seed)
 
 
+def verdict_settled(cert, priors: dict, rho: float = DEFAULT_RHO):
+    """For a quick check: is the certification's verdict confident (ready or not yet)?"""
+    def settled(estimates) -> bool:
+        v = cert_verdict(cert, estimates, priors, rho, project=False)
+        return v.decided and max(v.p_pass, 1 - v.p_pass) >= STOP_CONFIDENCE
+    return settled
+
+
 def build_session(config: QuizConfig, items: Iterable[CatItem] | Iterable[object], profile: Profile,
                   answers: Sequence[tuple[str, bool]] = (), seen_before: Iterable[str] = (),
-                  target_cert: str | None = None) -> AdaptiveSession:
+                  target_cert: str | None = None, rho: float = DEFAULT_RHO) -> AdaptiveSession:
     """The adaptive session for a quiz, with its answers so far replayed.
 
     Cuts (for verdict stopping) and domain weights come from the quiz's certification, else from
@@ -98,11 +109,14 @@ def build_session(config: QuizConfig, items: Iterable[CatItem] | Iterable[object
         c = catalogue().get(cert_id)
         cuts = {d: level_to_theta(r.level) for d, r in c.required.items()}
         weights = {d: 0.5 + w * len(c.required) for d, w in c.domain_weights().items()}
+    priors = {d: profile.prior(d) for d in config.domains}
+    settled = None
+    if config.mode == "quick" and config.cert:
+        settled = verdict_settled(catalogue().get(config.cert), priors, rho)
     session = AdaptiveSession(
         items=cat_list, domains=config.domains, stop=STOP_RULES[config.mode], cuts=cuts,
-        weights=weights, priors={d: profile.prior(d) for d in config.domains}, seed=config.seed,
-        seen_before=frozenset(seen_before),
-        max_total=QUICK_CHECK_BUDGET if config.mode == "quick" else None,
+        weights=weights, priors=priors, seed=config.seed, seen_before=frozenset(seen_before),
+        max_total=QUICK_CHECK_BUDGET if config.mode == "quick" else None, rho=rho, settled=settled,
     )
     for item_id, correct in answers:
         session.record(item_id, correct)

@@ -13,7 +13,9 @@ from scoring.certs import Certification, Resource, catalogue, study_guide
 from scoring.domains import taxonomy
 from scoring.estimator import Estimate, Prior
 from scoring.irt import level_to_theta
+from scoring.joint import DEFAULT_RHO, from_estimates
 from scoring.stopping import Verdict, p_at_or_above, verdict
+from scoring.verdict import MIN_ASSESSED, CertVerdict, cert_verdict
 
 CLOUDS = {"aws": "AWS", "azure": "Azure", "gcp": "Google Cloud", "databricks": "Databricks",
           "none": "None yet"}
@@ -22,8 +24,6 @@ FOCUSES = {"deep_learning": "Deep learning", "classical": "Classical ML", "both"
 #: With no cloud of their own, the brief's advice: AWS has the largest market share, then Azure,
 #: then Google Cloud (strong in data- and ML-heavy organisations); Databricks is a data platform.
 MARKET_FIT = {"aws": 0.8, "azure": 0.7, "gcp": 0.6, "databricks": 0.5, "none": 0.7}
-#: score = READINESS_WEIGHT × readiness + (1 − READINESS_WEIGHT) × fit
-READINESS_WEIGHT = 0.6
 
 #: The brief's salary figures (United States, base salary, USD), by experience.
 SALARY_BANDS = (
@@ -95,19 +95,22 @@ class CertReadiness:
     cert: Certification
     domains: tuple[DomainReadiness, ...]
     fit: Fit
+    verdict: CertVerdict
 
     @property
     def readiness(self) -> float:
-        """Blueprint-weighted probability of being at the required level (priors where not assessed)."""
-        return sum(d.weight * d.p_ready for d in self.domains)
+        """The chance of passing now (``scoring.verdict``): the headline, the ranking and the
+        exports all show this one number."""
+        return self.verdict.p_pass
 
     @property
     def assessed_share(self) -> float:
         return sum(d.weight for d in self.domains if d.assessed)
 
     @property
-    def score(self) -> float:
-        return READINESS_WEIGHT * self.readiness + (1 - READINESS_WEIGHT) * self.fit.total
+    def enough_evidence(self) -> bool:
+        """Answers cover enough of the exam for a verdict (otherwise: grouped apart, with a quick check)."""
+        return self.assessed_share >= MIN_ASSESSED - 1e-9
 
     @property
     def recommended(self) -> bool:
@@ -122,30 +125,27 @@ def _estimate_or_none(estimates: Mapping[str, Estimate | None], domain: str) -> 
     return e if e is not None and e.assessed else None
 
 
-#: How much of the user's average standing in assessed domains carries over to the domains not
-#: assessed yet (skills correlate): their starting estimate is this share of that average,
-#: plus the self-rating nudge, with the prior's full spread.
-CARRY_OVER = 0.5
-
-
-def starting_estimate(domain: str, estimates: Mapping[str, Estimate | None], profile: Profile) -> Estimate:
-    """What we assume about a domain with no answers: used for readiness, never shown as a level."""
-    prior = profile.prior(domain)
-    assessed = [(d, e) for d, e in estimates.items() if e is not None and e.assessed]
-    shift = 0.0
-    if assessed:
-        shift = CARRY_OVER * sum(e.theta - profile.prior(d).mean for d, e in assessed) / len(assessed)
-    return Estimate(theta=prior.mean + shift, se=prior.sd, n=0)
+def starting_estimate(domain: str, estimates: Mapping[str, Estimate | None], profile: Profile,
+                      rho: float = DEFAULT_RHO) -> Estimate:
+    """What we assume about a domain with no answers: the joint model's marginal given the
+    assessed domains (``scoring.joint``). Used for readiness, never shown as a level."""
+    assessed = {d: e for d, e in estimates.items() if e is not None and e.assessed and d != domain}
+    priors = {d: profile.prior(d) for d in [domain, *assessed]}
+    m = from_estimates(assessed, priors, [domain], rho).marginal(domain)
+    return Estimate(theta=m.theta, se=m.se, n=0)
 
 
 def domain_readiness(cert: Certification, estimates: Mapping[str, Estimate | None],
-                     profile: Profile) -> tuple[DomainReadiness, ...]:
+                     profile: Profile, rho: float = DEFAULT_RHO) -> tuple[DomainReadiness, ...]:
     weights = cert.domain_weights()
+    assessed = {d: e for d, e in estimates.items() if e is not None and e.assessed}
+    todo = [d for d in cert.required if d not in assessed]
+    joint = from_estimates(assessed, {d: profile.prior(d) for d in [*assessed, *todo]}, todo, rho) if todo else None
     out = []
     for d, req in cert.required.items():
-        est = _estimate_or_none(estimates, d)
+        est = assessed.get(d)
         cut = level_to_theta(req.level)
-        basis = est or starting_estimate(d, estimates, profile)
+        basis = est or joint.marginal(d)  # type: ignore[union-attr]
         out.append(DomainReadiness(domain=d, required_level=req.level, weight=weights[d],
                                    estimate=est, p_ready=p_at_or_above(basis, cut),
                                    verdict=verdict(est, cut)))
@@ -203,15 +203,54 @@ def interest_in(cert: Certification, profile: Profile) -> float:
 
 
 def cert_readiness(cert: Certification, estimates: Mapping[str, Estimate | None],
-                   profile: Profile) -> CertReadiness:
+                   profile: Profile, rho: float = DEFAULT_RHO, project: bool = False) -> CertReadiness:
+    """Readiness for one certification. ``project``: also estimate how many more questions would
+    settle an open verdict (costs a few milliseconds; the target certification needs it)."""
+    assessed = {d: e for d, e in estimates.items() if e is not None and e.assessed}
+    priors = {d: profile.prior(d) for d in set(assessed) | set(cert.required)}
     return CertReadiness(cert=cert, domains=domain_readiness(cert, estimates, profile),
-                         fit=fit(cert, profile))
+                         fit=fit(cert, profile),
+                         verdict=cert_verdict(cert, assessed, priors, rho, project=project))
 
 
-def ranking(estimates: Mapping[str, Estimate | None], profile: Profile) -> list[CertReadiness]:
-    """Active certifications, best first. Retired ones are left out (see ``retired``)."""
-    rows = [cert_readiness(c, estimates, profile) for c in catalogue().certifications if c.active]
-    return sorted(rows, key=lambda r: (-r.score, r.cert.id))
+#: How the ranking can be ordered. Readiness is compared at the precision shown (whole percent),
+#: so fit decides between certifications that are equally ready.
+ORDERS = {"readiness": "ordered by readiness; fit breaks ties",
+          "fit": "ordered by fit to your profile; readiness breaks ties"}
+
+
+def ranking(estimates: Mapping[str, Estimate | None], profile: Profile, order: str = "readiness",
+            rho: float = DEFAULT_RHO) -> list[CertReadiness]:
+    """Active certifications in the given order (see ORDERS). Retired ones are left out (see
+    ``retired``)."""
+    rows = [cert_readiness(c, estimates, profile, rho) for c in catalogue().certifications if c.active]
+    if order == "fit":
+        key = lambda r: (-round(r.fit.total, 2), -round(r.readiness, 2), r.cert.id)  # noqa: E731
+    else:
+        key = lambda r: (-round(r.readiness, 2), -round(r.fit.total, 2), r.cert.id)  # noqa: E731
+    return sorted(rows, key=key)
+
+
+def best_fit(estimates: Mapping[str, Estimate | None], profile: Profile) -> Certification:
+    """The active certification that fits the profile best (readiness breaks ties)."""
+    return ranking(estimates, profile, order="fit")[0].cert
+
+
+def target_certification(profile: Profile, chosen: str | None = None,
+                         estimates: Mapping[str, Estimate | None] | None = None) -> Certification:
+    """The certification the results are about: the one the user chose last (a quick check, or a
+    pick on the Results page), else the first one named in the profile (a retired one's
+    successor), else the best fit for the profile."""
+    cat = catalogue()
+    if chosen and cat.resolve(chosen):
+        return cat.get(chosen)
+    for c in profile.certs:
+        cert = cat.get(c)
+        if cert.active:
+            return cert
+        if cert.successor and cat.get(cert.successor).active:
+            return cat.get(cert.successor)
+    return best_fit(estimates or {}, profile)
 
 
 def retired() -> list[Certification]:
