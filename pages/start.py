@@ -11,7 +11,7 @@ if st.session_state.pop("bad_token", False):
     st.warning("That saved attempt could not be found (the link may be mistyped or the data was "
                "removed). You can start afresh below.")
 
-st.title("🎯 Which ML certification are you ready for?")
+st.title("Which ML certification are you ready for?")
 st.markdown(
     "CertRadar measures your skills in math, Python, machine learning and the cloud platforms in a "
     "few minutes of adaptive questions, then shows how close you are to each major ML "
@@ -23,7 +23,7 @@ cat = catalogue()
 CONFIDENCE = {1: "new to it", 2: "some exposure", 3: "use it at work", 4: "strong", 5: "could teach it"}
 
 with st.form("profile_form"):
-    st.subheader("Your profile")
+    st.header("Your profile")
     c1, c2 = st.columns(2)
     with c1:
         years = st.number_input("Years of experience in ML or data work", min_value=0.0,

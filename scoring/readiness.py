@@ -153,43 +153,45 @@ def domain_readiness(cert: Certification, estimates: Mapping[str, Estimate | Non
 
 
 def fit(cert: Certification, profile: Profile) -> Fit:
-    reasons = []
+    """How well the certification fits the profile; ``reasons`` are short tags for the ranking
+    ("your cloud: AWS", "deep-learning focus", …)."""
+    tags = []
     if cert.platform == "none":
         cloud = 0.7
-        reasons.append("Not tied to a cloud.")
+        tags.append("not tied to a cloud")
     elif profile.cloud == cert.platform:
         cloud = 1.0
-        reasons.append(f"Matches the cloud you work on ({CLOUDS[cert.platform]}).")
+        tags.append(f"your cloud: {CLOUDS[cert.platform]}")
     elif profile.cloud == "none":
         cloud = MARKET_FIT[cert.platform]
-        reasons.append({
-            "aws": "No cloud yet: AWS has the largest market share, so its skills travel furthest.",
-            "azure": "No cloud yet: Azure is second by market share, strong where Microsoft is used.",
-            "gcp": "No cloud yet: Google Cloud is smaller but strong in data- and ML-heavy teams.",
-            "databricks": "No cloud yet: Databricks runs on all three clouds; valued in data-platform teams.",
-        }[cert.platform])
+        tags.append({"aws": "no cloud yet: AWS has the largest market share",
+                     "azure": "no cloud yet: Azure is second by market share",
+                     "gcp": "no cloud yet: Google Cloud is strong in data-heavy teams",
+                     "databricks": "no cloud yet: Databricks runs on all three clouds"}[cert.platform])
     else:
         cloud = 0.3
-        reasons.append(f"You work on {CLOUDS[profile.cloud]}; this exam tests {CLOUDS[cert.platform]}.")
+        tags.append(f"not your cloud (you use {CLOUDS[profile.cloud]})")
     if cert.focus == profile.focus:
         focus = 1.0
+        tags.append({"deep_learning": "deep-learning focus", "classical": "classical-ML focus",
+                     "both": "covers deep learning and classical ML"}[cert.focus])
     elif "both" in (cert.focus, profile.focus):
         focus = 0.75
     else:
         focus = 0.4
-        reasons.append(f"Its focus ({FOCUSES[cert.focus]}) differs from yours ({FOCUSES[profile.focus]}).")
+        tags.append(f"other focus ({FOCUSES[cert.focus].lower()})")
     rec = cert.recommended_experience.years.numeric
     experience = 1.0 if rec <= 0 else min(1.0, profile.years / rec)
     if rec > 0 and profile.years < rec:
-        reasons.append(f"Recommended experience {rec:g} years; you have {profile.years:g}.")
+        tags.append(f"experience: {profile.years:g} of {rec:g} recommended years")
     if cert.tier == "foundational" and profile.years >= 2:
         experience = 0.5
-        reasons.append("Foundational: below your experience; an associate or professional exam says more.")
+        tags.append("foundational: below your experience")
     interest = interest_in(cert, profile)
     if interest == 1.0:
-        reasons.append("On your list." if cert.id in profile.certs else "Successor of one on your list.")
+        tags.append("on your list" if cert.id in profile.certs else "successor of one on your list")
     return Fit(cloud=cloud, focus=focus, experience=experience, interest=interest,
-               reasons=tuple(reasons))
+               reasons=tuple(tags))
 
 
 def interest_in(cert: Certification, profile: Profile) -> float:

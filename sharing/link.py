@@ -42,7 +42,8 @@ _JOINERS = {"\u200c", "\u200d"}  # the only format characters a name may hold (Z
 class SharedResult:
     created: datetime.date
     levels: dict[str, tuple[float, float, int]]  # domain id -> (level 0..4, standard error, items)
-    profile: dict  # {"years": int, "cloud": str, "focus": str, "certs": list[str]}
+    profile: dict  # {"years": int, "cloud": str, "focus": str, "certs": list[str], "target"?: str,
+    #                  "confidence"?: {area: 1..5}}
     name: str | None = None
 
 
@@ -61,6 +62,11 @@ class _Profile(BaseModel):
     cloud: Literal["aws", "azure", "gcp", "databricks", "none"]
     focus: Literal["deep_learning", "classical", "both"]
     certs: list[CertId] = Field(max_length=12)
+    #: The certification the results are about, and the self-ratings the levels' priors used, so
+    #: the shared view reaches the same verdict (both optional: links made before them still open).
+    target: CertId | None = None
+    confidence: dict[Literal["math", "python", "ml", "platforms"], Annotated[int, Field(ge=1, le=5)]] = Field(
+        default_factory=dict)
 
 
 class _Payload(BaseModel):
@@ -144,8 +150,8 @@ def _to_json(result: SharedResult) -> bytes:
 
 
 def _from_payload(p: _Payload) -> SharedResult:
-    return SharedResult(created=p.created, levels=dict(p.levels), profile=p.profile.model_dump(),
-                        name=p.name)
+    return SharedResult(created=p.created, levels=dict(p.levels),
+                        profile=p.profile.model_dump(exclude_defaults=True), name=p.name)
 
 
 # --- links ------------------------------------------------------------------------------------

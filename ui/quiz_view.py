@@ -8,7 +8,7 @@ from scoring.domains import taxonomy
 from scoring.irt import level_name
 from scoring.quiz import plan
 from scoring.readiness import ranking
-from ui import render, state
+from ui import icons, render, state
 from ui.tables import table
 
 MODES = {
@@ -24,11 +24,11 @@ FEEDBACK = {
 
 
 def setup() -> None:
-    st.title("📝 Take a diagnostic")
+    st.title("Take a diagnostic")
     prof = state.profile()
     if state.profile_dict() is None:
         st.info("Fill in your profile first for a better starting point and ranking.")
-        st.page_link("pages/start.py", label="Go to your profile", icon="👋")
+        st.page_link("pages/start.py", label="Go to your profile", icon=icons.START)
     cat = catalogue()
     mode = st.radio("What would you like to take?", list(MODES), format_func=lambda m: MODES[m][0],
                     captions=[MODES[m][1] for m in MODES], key="setup_mode")
@@ -89,7 +89,7 @@ def finished(config, session, stopped_early: bool) -> None:
             rows.append({"Domain": name, "Level": "not assessed yet", "Meaning": "", "Answered": 0})
     st.dataframe(table(rows), hide_index=True, width="stretch")
     c1, c2 = st.columns(2)
-    c1.page_link("pages/results.py", label="See your results and gaps", icon="🎯")
+    c1.page_link("pages/results.py", label="See your results and gaps", icon=icons.RESULTS)
     if c2.button("Take another quiz", key="another"):
         state.attempt()["config"] = None
         st.rerun()
@@ -102,9 +102,10 @@ def finished(config, session, stopped_early: bool) -> None:
             if only_wrong and a["correct"]:
                 continue
             item = state.bank().by_id[a["item_id"]]
-            mark = "✅" if a["correct"] else ("❔" if a["response"] is None else "❌")
-            with st.expander(f"{mark} {n}. {taxonomy().domain(item.domain).name}: "
-                             f"{item.stem.strip().splitlines()[0][:90]}"):
+            mark = icons.CORRECT if a["correct"] else (icons.DONT_KNOW if a["response"] is None else icons.WRONG)
+            outcome = "right" if a["correct"] else ("I don't know" if a["response"] is None else "wrong")
+            with st.expander(f"{n}. {taxonomy().domain(item.domain).name} ({outcome}): "
+                             f"{item.stem.strip().splitlines()[0][:90]}", icon=mark):
                 render.stem(item)
                 render.feedback(item, a["response"], bool(a["correct"]))
 
@@ -129,7 +130,7 @@ def submit(item_id: str, dont_know: bool) -> None:
 
 
 def run(config) -> None:
-    st.title(f"📝 {config.title}")
+    st.title(config.title)
     session = state.session_for(config)
     fb = st.session_state.get("feedback_for")
     if fb and fb in state.bank().by_id:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from questions import LEVELS, QuestionBase
 from scoring.domains import taxonomy
+from ui import icons
 
 
 def shown_choices(item: QuestionBase) -> list:
@@ -50,7 +51,7 @@ def inputs(item: QuestionBase) -> None:
         texts = {c.id: c.text for c in choices}
         if t == "code_output":
             st.radio("Output", ids, index=None, key=_key(item),
-                     format_func=lambda i: texts[i].replace("\n", " ⏎ "), label_visibility="collapsed")
+                     format_func=lambda i: texts[i].replace("\n", " ↵ "), label_visibility="collapsed")
         else:
             st.radio("Answer", ids, index=None, key=_key(item), format_func=texts.__getitem__,
                      label_visibility="collapsed")
@@ -94,7 +95,7 @@ def feedback(item: QuestionBase, response: Any, correct: bool) -> None:
         with st.expander("Each option explained", expanded=not correct):
             for c in choices:
                 if c.rationale:
-                    mark = "✔️" if _is_key(item, c.id) else "✖️"
+                    mark = icons.KEY if _is_key(item, c.id) else icons.NOT_KEY
                     you = " *(your choice)*" if c.id in picked else ""
                     st.markdown(f"{mark} **{c.text}**{you}: {c.rationale}")
     refs = [str(u) for u in item.references]

@@ -43,31 +43,38 @@ def to_csv(estimates: Mapping[str, Estimate]) -> str:
     return buf.getvalue()
 
 
-def to_json(estimates: Mapping[str, Estimate], ranking: Sequence[CertReadiness],
+def _verdict(r: CertReadiness) -> dict:
+    v = r.verdict
+    return {"certification": r.cert.id, "name": r.cert.name, "verdict": v.outcome.value,
+            "p_pass": round(v.p_pass, 3), "sentence": v.sentence(),
+            "assessed_share": round(r.assessed_share, 3)}
+
+
+def to_json(estimates: Mapping[str, Estimate], ranking: Sequence[CertReadiness], target: CertReadiness,
             profile: Mapping | None, when: dt.date) -> str:
     return json.dumps({
         "date": when.isoformat(),
         "profile": {k: v for k, v in (profile or {}).items() if k in ("years", "cloud", "focus", "certs")},
+        "target": _verdict(target),
         "levels": levels_rows(estimates),
-        "ranking": [{"certification": r.cert.id, "name": r.cert.name,
-                     "readiness": round(r.readiness, 3), "assessed_share": round(r.assessed_share, 3),
-                     "fit": round(r.fit.total, 3), "score": round(r.score, 3)} for r in ranking],
+        "ranking": [{**_verdict(r), "readiness": round(r.readiness, 3), "fit": round(r.fit.total, 3)}
+                    for r in ranking],
     }, indent=2)
 
 
-def to_html(estimates: Mapping[str, Estimate], ranking: Sequence[CertReadiness],
-            gap_list: Sequence[Gap], cert_name: str, radar: go.Figure, when: dt.date,
-            name: str | None = None) -> str:
+def to_html(estimates: Mapping[str, Estimate], ranking: Sequence[CertReadiness], target: CertReadiness,
+            gap_list: Sequence[Gap], radar: go.Figure, when: dt.date, name: str | None = None) -> str:
     e = html.escape
     who = f" for {e(name)}" if name else ""
     level_rows = "".join(
         f"<tr><td>{e(r['name'])}</td><td>{'' if r['level'] is None else r['level']}</td>"
         f"<td>{'' if r['standard_error'] is None else '± ' + str(r['standard_error'])}</td>"
         f"<td>{r['answered']}</td><td>{e(r['status'])}</td></tr>" for r in levels_rows(estimates))
+    cert_name = target.cert.name
     rank_rows = "".join(
         f"<tr><td>{i}</td><td>{e(r.cert.name)}</td><td>{100 * r.readiness:.0f}%</td>"
-        f"<td>{100 * r.assessed_share:.0f}%</td><td>{100 * r.score:.0f}</td></tr>"
-        for i, r in enumerate(ranking, 1))
+        f"<td>{e(r.verdict.outcome.value)}</td><td>{100 * r.assessed_share:.0f}%</td>"
+        f"<td>{100 * r.fit.total:.0f}%</td></tr>" for i, r in enumerate(ranking, 1))
     gap_items = "".join(
         f"<li><b>{e(g.name)}</b>: level {g.level:.1f} of {g.required_level} required "
         f"(about {g.hours} h of study)" + (f"; missed: {e(', '.join(g.missed_subtopics))}" if g.missed_subtopics else "")
@@ -84,8 +91,10 @@ h1{{margin-bottom:0}} .muted{{color:#666}} @media print{{a{{color:#000}}}}
 <h1>CertRadar report{who}</h1>
 <p class="muted">{when:%d %B %Y}. Levels on a 0–4 scale (1 foundation, 2 practitioner, 3 professional,
 4 expert), each with its standard error. Domains not assessed are marked so, never as zero.</p>
+<h2>{e(target.verdict.sentence())}</h2>
 <h2>Readiness ranking</h2>
-<table><tr><th>#</th><th>Certification</th><th>Readiness</th><th>Assessed</th><th>Score</th></tr>{rank_rows}</table>
+<p class="muted">Ordered by readiness (the chance you would pass now); fit to your profile breaks ties.</p>
+<table><tr><th>#</th><th>Certification</th><th>Readiness</th><th>Verdict</th><th>Assessed</th><th>Fit</th></tr>{rank_rows}</table>
 <h2>Your levels against {e(cert_name)}</h2>
 {chart}
 <h2>Largest gaps first ({e(cert_name)})</h2><ol>{gap_items}</ol>

@@ -1,25 +1,32 @@
-"""The Results page's sections: headline, radar, ranking, gaps and study plan, calibration,
-career context, sharing and exports, and the read-only view of a shared link."""
+"""The Results page's sections: the target certification and its verdict, radar, ranking, gaps
+and study plan, calibration, career context, sharing and exports, and the read-only view of a
+shared link. Everything on the page is about one target certification, chosen in one place."""
 import datetime as dt
 from urllib.parse import urlparse
 
 import streamlit as st
 
-from scoring.certs import catalogue
+from scoring.certs import Certification, catalogue
 from scoring.domains import taxonomy
 from scoring.estimator import Estimate
 from scoring.irt import level_name, level_to_theta
-from scoring.readiness import (CLOUDS, FOCUSES, SALARY_BANDS, Verdict, calibration, gaps,
-                               not_assessed, ranking, retired, salary_band)
+from scoring.readiness import (CLOUDS, FOCUSES, ORDERS, SALARY_BANDS, CertReadiness, Profile,
+                               calibration, cert_readiness, gaps, not_assessed, ranking, retired,
+                               salary_band, target_certification)
 from scoring.quiz import plan, profile_from_dict
+from scoring.verdict import Outcome
 from sharing import SharedResult, ShareLinkError, decode, encode, share_secret
-from ui import charts, report, state
+from ui import charts, icons, report, state
 from ui.tables import table
 
 cat = catalogue()
 tax = taxonomy()
-VERDICT_ICON = {Verdict.READY: "✅ ready", Verdict.NOT_YET: "❌ not yet",
-                Verdict.UNSURE: "❔ not sure yet", Verdict.NOT_ASSESSED: "◌ not assessed"}
+OUTCOME_BADGE = {
+    Outcome.READY: (icons.READY, "green"),
+    Outcome.PROBABLY_READY: (icons.PROBABLY, "blue"),
+    Outcome.NOT_YET: (icons.NOT_YET, "orange"),
+    Outcome.NOT_ENOUGH: (icons.UNKNOWN, "gray"),
+}
 
 
 def levels_table(estimates: dict, certs: list) -> None:
@@ -38,33 +45,111 @@ def levels_table(estimates: dict, certs: list) -> None:
     st.dataframe(table(rows), hide_index=True, width="stretch")
 
 
-def ranking_section(rank, prof_dict) -> None:
+def quick_check_button(cert: Certification, key: str, label: str | None = None, primary: bool = False) -> None:
+    """One click: start a quick check for ``cert`` and go to the quiz."""
+    if st.button(label or f"Quick check for {cert.name}", key=key, icon=icons.QUIZ,
+                 type="primary" if primary else "secondary"):
+        state.start_quiz(plan("quick", cert=cert.id, seed=state.new_seed()))
+        st.switch_page("pages/quiz.py")
+
+
+def ranking_section(estimates, prof: Profile, interactive: bool = True) -> None:
     st.subheader("Readiness ranking")
-    st.caption("Readiness: the blueprint-weighted chance that you are at each exam's required level "
-               "(domains not yet assessed count at your starting estimate). The score also weighs "
-               "fit: your cloud, your focus and your experience.")
-    rows = []
-    for i, r in enumerate(rank, 1):
-        rows.append({
-            "#": i, "Certification": r.cert.name,
-            "Readiness": round(100 * r.readiness),
-            "Assessed": f"{100 * r.assessed_share:.0f}% of the exam",
-            "Ready / not yet / unsure / not assessed": " / ".join(
-                str(r.count(v)) for v in (Verdict.READY, Verdict.NOT_YET, Verdict.UNSURE, Verdict.NOT_ASSESSED)),
-            "Fit": " ".join(r.fit.reasons) or "Good fit.",
-            "Score": round(100 * r.score),
+    order = "readiness"
+    if interactive:
+        order = st.segmented_control("Order by", list(ORDERS), default="readiness", key="rank_order",
+                                     format_func=lambda o: {"readiness": "Readiness", "fit": "Fit"}[o]) or "readiness"
+    rank = ranked(estimates, prof, order)
+    st.caption(f"Active certifications, {ORDERS[order]}. **Readiness**: the chance you would pass "
+               "now, from your answers (see About). **Fit**: how well the exam matches your cloud, "
+               "focus, experience and list, whatever your level.")
+    enough = [r for r in rank if r.enough_evidence]
+    thin = [r for r in rank if not r.enough_evidence]
+    if enough:
+        rows = [{"#": i, "Certification": r.cert.name, "Readiness": round(100 * r.readiness),
+                 "Verdict": r.verdict.outcome.value, "Fit": round(100 * r.fit.total),
+                 "Why it fits (or not)": "; ".join(r.fit.reasons),
+                 "Assessed": f"{100 * r.assessed_share:.0f}% of the exam"}
+                for i, r in enumerate(enough, 1)]
+        st.dataframe(table(rows), hide_index=True, width="stretch", column_config={
+            "Readiness": st.column_config.ProgressColumn("Readiness", format="%d%%", min_value=0, max_value=100,
+                                                         help="The chance you would pass now"),
+            "Fit": st.column_config.ProgressColumn("Fit", format="%d%%", min_value=0, max_value=100,
+                                                   help="Cloud, focus, experience and your list"),
         })
-    st.dataframe(table(rows), hide_index=True, width="stretch", column_config={
-        "Readiness": st.column_config.ProgressColumn("Readiness", format="%d%%", min_value=0, max_value=100),
-        "Score": st.column_config.NumberColumn("Score", help="0.6 × readiness + 0.4 × fit, out of 100"),
-    })
+    else:
+        st.info("No certification has enough of its exam assessed for a verdict yet.")
+    if thin:
+        st.markdown("**Too little evidence yet** (less than half of the exam answered): a quick "
+                    "check asks only what that exam needs.")
+        for r in thin:
+            c1, c2 = st.columns([3, 2], vertical_alignment="center")
+            c1.markdown(f"{r.cert.name} · {100 * r.assessed_share:.0f}% assessed · fit "
+                        f"{100 * r.fit.total:.0f}% ({'; '.join(r.fit.reasons)})")
+            if interactive:
+                with c2:
+                    quick_check_button(r.cert, key=f"qc_{r.cert.id}", label="Quick check")
     old = retired()
     if old:
-        notes = []
-        for c in old:
-            succ = f" → take **{cat.get(c.successor).short}** instead" if c.successor else " (no direct successor)"
-            notes.append(f"{c.short}: {c.status} {c.retired_on:%Y-%m-%d}{succ}")
-        st.caption("Not recommended for new candidates: " + "; ".join(notes) + ".")
+        st.markdown("**Retired or closed** (not offered to new candidates):")
+        rows = [{"Certification": c.name, "Status": f"{c.status} {c.retired_on:%Y-%m-%d}",
+                 "Take instead": " or ".join(cat.get(x).name for x in c.successors) or "no direct successor"}
+                for c in old]
+        st.dataframe(table(rows), hide_index=True, width="stretch")
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _ranked(est_key: tuple, prof_key: str, order: str) -> list[CertReadiness]:
+    return ranking(_ests(est_key), profile_from_dict(_json(prof_key)), order)
+
+
+def _ests(key: tuple) -> dict:
+    return {d: Estimate(theta=t, se=se, n=n) for d, t, se, n in key}
+
+
+def _json(text: str):
+    import json
+
+    return json.loads(text)
+
+
+def _prof_key(prof: Profile) -> str:
+    import json
+
+    return json.dumps({"years": prof.years, "cloud": prof.cloud, "focus": prof.focus,
+                       "certs": list(prof.certs), "confidence": dict(prof.confidence)}, sort_keys=True)
+
+
+def ranked(estimates, prof: Profile, order: str = "readiness") -> list[CertReadiness]:
+    """The ranking, computed once per distinct estimates, profile and order."""
+    return _ranked(charts.radar_key(estimates), _prof_key(prof), order)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _target_readiness(cert_id: str, est_key: tuple, prof_key: str) -> CertReadiness:
+    return cert_readiness(cat.get(cert_id), _ests(est_key), profile_from_dict(_json(prof_key)), project=True)
+
+
+def target_readiness(cert: Certification, estimates, prof: Profile) -> CertReadiness:
+    """Readiness for the target, with the projection of how many questions would settle it."""
+    return _target_readiness(cert.id, charts.radar_key(estimates), _prof_key(prof))
+
+
+def target_picker(estimates, prof: Profile, chosen: str | None, interactive: bool = True) -> Certification:
+    """The one place where the target certification is chosen; everything else follows it."""
+    target = target_certification(prof, chosen, estimates)
+    if not interactive:
+        return target
+    options = [c.id for c in cat.certifications if c.active]
+    pick = st.selectbox("Results for", options, index=options.index(target.id),
+                        format_func=lambda i: cat.get(i).name, key=f"target_{target.id}",
+                        help="The certification the verdict, the radar and the study plan are about. "
+                             "By default: your last quick check, else the first on your list, else "
+                             "the best fit for your profile.")
+    if pick != target.id:
+        state.set_target(pick)
+        st.rerun()
+    return target
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -83,11 +168,12 @@ def dark_theme() -> bool:
         return False
 
 
-def radar_section(estimates, rank, key: str, previous=()) -> list:
+def radar_section(estimates, target: Certification, key: str, previous=()) -> list:
     ids = cat.ids
-    default = [rank[0].cert.id] if rank else ids[:1]
-    chosen = st.multiselect("Compare with", ids, default=default, format_func=lambda i: cat.get(i).short,
-                            key=f"radar_certs_{key}", max_selections=4)
+    chosen = st.multiselect("Certifications on the radar", ids, default=[target.id],
+                            format_func=lambda i: cat.get(i).name, key=f"radar_certs_{key}_{target.id}",
+                            max_selections=4,
+                            help="Your target is drawn first; add up to three more to compare.")
     certs = [cat.get(i) for i in chosen]
     fig = _radar(charts.radar_key(estimates), tuple(chosen),
                  tuple((label, charts.radar_key(e)) for label, e in previous), dark_theme())
@@ -98,12 +184,12 @@ def radar_section(estimates, rank, key: str, previous=()) -> list:
     return certs
 
 
-def gaps_section(r, missed) -> None:
+def gaps_section(r: CertReadiness, missed, interactive: bool = True) -> None:
     cert = r.cert
-    st.subheader(f"What to learn first for {cert.short}")
+    st.subheader(f"What to learn first for {cert.name}")
     gl = gaps(r, missed)
     if not gl:
-        st.success("No gaps among the domains assessed so far.")
+        st.success("No gaps among the domains assessed so far.", icon=icons.READY)
     for i, g in enumerate(gl, 1):
         with st.container(border=True):
             st.markdown(f"**{i}. {g.name}**: you are at {g.level:.1f} ± {g.se:.1f}, the exam needs "
@@ -114,11 +200,9 @@ def gaps_section(r, missed) -> None:
     todo = not_assessed(r)
     if todo:
         names = ", ".join(tax.domain(d.domain).name for d in todo)
-        st.info(f"Not assessed yet for {cert.short}: {names}.")
-        if st.button(f"Assess these now (quick check for {cert.short})", key="assess_missing"):
-            cfg = plan("quick", cert=cert.id, feedback="diagnostic", seed=state.new_seed())
-            state.start_quiz(cfg)
-            st.switch_page("pages/quiz.py")
+        st.info(f"Not assessed yet for {cert.name}: {names}.", icon=icons.UNKNOWN)
+        if interactive:
+            quick_check_button(cert, key="assess_missing", label=f"Assess these now (quick check for {cert.name})")
     if cert.resources:
         st.markdown("Official preparation: " + " · ".join(f"[{x.title}]({x.url})" for x in cert.resources))
 
@@ -161,7 +245,8 @@ def share_url(token: str) -> str:
     return f"{base}/results?{state.SHARE_PARAM}={token}"
 
 
-def share_section(estimates, rank, prof_dict, cert, fig_certs) -> None:
+def share_section(estimates, rank, prof_dict, target: CertReadiness, fig_certs) -> None:
+    cert = target.cert
     st.subheader("Share and export")
     name = st.text_input("Display name on the shared results (optional)", max_chars=60,
                          key="share_name", help="Leave empty to share anonymously.")
@@ -171,7 +256,9 @@ def share_section(estimates, rank, prof_dict, cert, fig_certs) -> None:
         created=dt.date.today(),
         levels={d: (round(e.level, 2), round(e.se, 2), e.n) for d, e in estimates.items() if e.assessed},
         profile={"years": int(round(prof.years)), "cloud": prof.cloud, "focus": prof.focus,
-                 "certs": list(prof.certs)[:12]},
+                 "certs": list(prof.certs)[:12], "target": cert.id,
+                 "confidence": {k: int(v) for k, v in prof.confidence.items()
+                                if k in ("math", "python", "ml", "platforms")}},
         name=name.strip() or None)
     try:
         token = encode(result, secret)
@@ -186,14 +273,12 @@ def share_section(estimates, rank, prof_dict, cert, fig_certs) -> None:
     today = dt.date.today()
     c1, c2, c3 = st.columns(3)
     c1.download_button("Levels (CSV)", report.to_csv(estimates), "certradar-levels.csv", "text/csv")
-    c2.download_button("Results (JSON)", report.to_json(estimates, rank, prof_dict, today),
+    c2.download_button("Results (JSON)", report.to_json(estimates, rank, target, prof_dict, today),
                        "certradar-results.json", "application/json")
     c3.download_button(
         "Printable report (HTML)",
-        lambda: report.to_html(estimates, rank, gaps(next(r for r in rank if r.cert.id == cert.id)
-                                                     if any(r.cert.id == cert.id for r in rank) else rank[0],
-                                                     state.current_missed()),
-                               cert.short, charts.radar(estimates, fig_certs), today, name.strip() or None),
+        lambda: report.to_html(estimates, rank, target, gaps(target, state.current_missed()),
+                               charts.radar(estimates, fig_certs), today, name.strip() or None),
         "certradar-report.html", "text/html")
 
 
@@ -241,41 +326,42 @@ def compare_with_link() -> None:
                 st.rerun()
 
 
-#: A certification is named "closest" only when at least this share of its exam was assessed.
-MIN_EVIDENCE = 0.5
-
-
-def headline(rank) -> None:
-    """Which one, and what next: the best-ranked certification with enough evidence behind it."""
-    top = next((r for r in rank if r.assessed_share >= MIN_EVIDENCE), None)
-    if top is None:
-        lead = rank[0]
-        st.info(f"Not enough evidence yet to name your closest certification: your answers cover "
-                f"{100 * lead.assessed_share:.0f}% of **{lead.cert.short}** (the best fit so far). "
-                "A quick check measures the rest.")
-        if st.button(f"Quick check for {lead.cert.short}", type="primary", key="quick_for_top"):
-            state.start_quiz(plan("quick", cert=lead.cert.id, seed=state.new_seed()))
-            st.switch_page("pages/quiz.py")
-        return
-    g_top = gaps(top, state.current_missed())
-    c1, c2, c3 = st.columns([5, 3, 3])
-    c1.metric("Closest certification", top.cert.short, f"{100 * top.readiness:.0f}% ready",
-              delta_color="off", delta_arrow="off")
-    c2.metric("Evidence behind it", f"{100 * top.assessed_share:.0f}%", "of the exam assessed",
-              delta_color="off", delta_arrow="off")
-    c3.metric("Learn first", g_top[0].name if g_top else "no gap found",
-              f"about {g_top[0].hours} h of study" if g_top else "among the assessed domains",
-              delta_color="off", delta_arrow="off")
+def verdict_card(r: CertReadiness, missed, interactive: bool = True) -> None:
+    """What the user came for: the verdict on their target certification, in plain words."""
+    v = r.verdict
+    icon, colour = OUTCOME_BADGE[v.outcome]
+    with st.container(border=True):
+        st.badge(v.outcome.value.capitalize(), icon=icon, color=colour)
+        st.markdown(f"### {v.sentence()}")
+        g = gaps(r, missed)
+        c1, c2, c3 = st.columns(3)
+        c1.metric("Chance you would pass now", f"{100 * v.p_pass:.0f}%",
+                  help="The share of plausible versions of you, given your answers, who are at the "
+                       "required level in domains carrying at least 70% of the exam (see About).")
+        c2.metric("Of the exam answered", f"{100 * r.assessed_share:.0f}%",
+                  help="The blueprint weight of the domains you have answered questions in.")
+        with c3:
+            st.markdown("**Learn first**")
+            if g:
+                st.markdown(f"{g[0].name}: about {g[0].hours} h of study")
+            else:
+                st.markdown("No gap among the domains answered so far.")
+        if interactive and v.outcome is not Outcome.READY:
+            n = v.more_questions
+            label = (f"Answer about {n} more questions for {r.cert.name}" if n
+                     else f"Quick check for {r.cert.name}")
+            quick_check_button(r.cert, key="verdict_quick_check", label=label,
+                               primary=v.outcome is Outcome.NOT_ENOUGH)
 
 
 def shared_view(token: str) -> None:
-    st.title("🎯 Shared CertRadar results")
+    st.title("Shared CertRadar results")
     secret, _ = share_secret(state.secrets_mapping())
     try:
         res = decode(token, secret)
     except ShareLinkError as exc:
-        st.error(f"This share link cannot be opened. {exc}.")
-        st.page_link("pages/start.py", label="Take the diagnostic yourself", icon="👋")
+        st.error(f"This share link cannot be opened. {exc}.", icon=icons.ERROR)
+        st.page_link("pages/start.py", label="Take the diagnostic yourself", icon=icons.START)
         return
     st.caption(f"Read-only results from {res.created:%d %B %Y}.")
     if res.name:
@@ -285,11 +371,8 @@ def shared_view(token: str) -> None:
     st.markdown(f"Profile: {p['years']} years · {CLOUDS.get(p['cloud'], p['cloud'])} · "
                 f"{FOCUSES.get(p['focus'], p['focus'])}")
     prof = profile_from_dict(p)  # unknown certification ids are dropped, old ones resolved
-    rank = ranking(ests, prof)
-    top = next((r for r in rank if r.assessed_share >= MIN_EVIDENCE), None)
-    if top:
-        st.metric("Closest certification", top.cert.short, f"{100 * top.readiness:.0f}% ready",
-                  delta_color="off", delta_arrow="off")
-    radar_section(ests, rank, key="shared")
-    ranking_section(rank, p)
-    st.page_link("pages/start.py", label="Take the diagnostic yourself", icon="👋")
+    target = target_certification(prof, p.get("target"), ests)
+    verdict_card(target_readiness(target, ests, prof), {}, interactive=False)
+    radar_section(ests, target, key="shared")
+    ranking_section(ests, prof, interactive=False)
+    st.page_link("pages/start.py", label="Take the diagnostic yourself", icon=icons.START)

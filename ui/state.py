@@ -98,7 +98,14 @@ def show_store_warning() -> None:
 
 # --- the attempt ---------------------------------------------------------------------------
 def _empty_attempt() -> dict[str, Any]:
-    return {"token": None, "config": None, "answers": [], "previous": []}
+    # "target": the certification the results are about, once the user chose one (a quick check,
+    # or a pick on the Results page).
+    return {"token": None, "config": None, "answers": [], "previous": [], "target": None}
+
+
+def _config_blob(att: dict[str, Any]) -> dict[str, Any]:
+    """What the store keeps as the attempt's configuration."""
+    return {"quiz": att["config"], "previous": att["previous"], "target": att.get("target")}
 
 
 def attempt() -> dict[str, Any]:
@@ -153,6 +160,7 @@ def sync_with_url(page_file: str | None = None) -> None:
                 "token": rec.token,
                 "config": rec.config.get("quiz"),
                 "previous": list(rec.config.get("previous", [])),
+                "target": rec.config.get("target"),
                 "answers": [{"item_id": a.item_id, "domain": a.domain, "response": a.response,
                              "correct": a.correct, "seconds": a.seconds} for a in rec.answers],
             }
@@ -187,8 +195,7 @@ def _ensure_token() -> None:
     if s is None:
         return
     try:
-        att["token"] = s.create_attempt(profile_dict() or {},
-                                        {"quiz": att["config"], "previous": att["previous"]})
+        att["token"] = s.create_attempt(profile_dict() or {}, _config_blob(att))
     except StoreUnavailable as exc:
         warn_store(str(exc))
         return
@@ -204,24 +211,39 @@ def save_profile(data: dict[str, Any]) -> None:
 def start_quiz(config: QuizConfig) -> None:
     att = attempt()
     att["config"] = config.to_dict()
+    if config.mode == "quick" and config.cert:
+        att["target"] = config.cert  # the results will be about the exam just checked
     st.session_state.pop("feedback_for", None)
     st.session_state.pop("shown", None)
     _ensure_token()
-    _persist("update_config", {"quiz": att["config"], "previous": att["previous"]})
+    _persist("update_config", _config_blob(att))
 
 
 def end_quiz() -> None:
     att = attempt()
     if att["config"]:
         att["config"] = {**att["config"], "ended": True}
-        _persist("update_config", {"quiz": att["config"], "previous": att["previous"]})
+        _persist("update_config", _config_blob(att))
+
+
+def chosen_target() -> str | None:
+    """The certification the user last chose (a quick check or a pick on Results), if any."""
+    return attempt().get("target")
+
+
+def set_target(cert_id: str) -> None:
+    att = attempt()
+    if att.get("target") != cert_id:
+        att["target"] = cert_id
+        _ensure_token()
+        _persist("update_config", _config_blob(att))
 
 
 def new_attempt() -> None:
     """Start afresh, keeping a link to the attempts before (for the before/after radar)."""
     old = attempt()
     previous = old["previous"] + ([old["token"]] if old["token"] else [])
-    st.session_state["attempt"] = {**_empty_attempt(), "previous": previous}
+    st.session_state["attempt"] = {**_empty_attempt(), "previous": previous, "target": old.get("target")}
     st.session_state.pop("feedback_for", None)
     st.session_state.pop("seen_before", None)
     if TOKEN_PARAM in st.query_params:
