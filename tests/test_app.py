@@ -35,7 +35,7 @@ def goto(at: AppTest, page: str) -> AppTest:
     return at
 
 
-def save_profile(at: AppTest, cloud="aws", focus="classical", years=3.0, certs=("aws_mla_c01",)):
+def save_profile(at: AppTest, cloud="aws", focus="classical", years=3.0, certs=("aws_mla",)):
     goto(at, "start")
     at.number_input[0].set_value(years)
     at.radio[0].set_value(cloud)
