@@ -52,10 +52,15 @@ def comparison():
     return table(rows)
 
 
+def ref(cert: Certification, key: str) -> str:
+    """A short reference to one of the certification's sources (S1, S2… in the Sources list)."""
+    return f"S{list(cert.sources).index(key) + 1}"
+
+
 def src(cert: Certification, fact: Fact) -> str:
     s = cert.sources[fact.source]
-    name = f"[{s.name}]({s.url})" if s.url else s.name
-    return f"{name}, read {day(cert.read_on(fact))}"
+    label = f"[{ref(cert, fact.source)}]({s.url})" if s.url else ref(cert, fact.source)
+    return f"{label}, read {day(cert.read_on(fact))}"
 
 
 def show(cert: Certification) -> None:
@@ -79,7 +84,7 @@ def show(cert: Certification) -> None:
     rows = [("Questions", f.questions), ("Minutes", f.minutes), ("Price (USD)", f.price_usd),
             ("Passing score", f.passing), ("Valid for (years)", cert.validity_years),
             ("Recommended experience (years)", cert.recommended_experience.years)]
-    st.markdown("**Format**\n\n" + "\n".join(f"- {label}: **{fact.display()}** · source: {src(cert, fact)}"
+    st.markdown("**Format** (S1, S2… are the sources listed at the end)\n\n" + "\n".join(f"- {label}: **{fact.display()}** · source: {src(cert, fact)}"
                                            for label, fact in rows))
     st.markdown(f"**Renewal:** {cert.renewal}\n\n**Experience:** {cert.recommended_experience.text}")
     st.markdown("**Blueprint sections** (weight in % of the exam)\n\n" + "\n".join(
@@ -96,7 +101,8 @@ def show(cert: Certification) -> None:
     if cert.resources:
         st.markdown(":material/school: **Preparation:** " + " · ".join(f"[{x.title}]({x.url})" for x in cert.resources))
     st.markdown("**Sources**\n\n" + "\n".join(
-        f"- {f'[{s.name}]({s.url})' if s.url else s.name} · read {day(s.read_on)}" for s in cert.sources.values()))
+        f"- **{ref(cert, k)}** {f'[{s.name}]({s.url})' if s.url else s.name} · read {day(s.read_on)}"
+        for k, s in cert.sources.items()))
 
 
 st.title(":material/workspace_premium: Certifications")

@@ -317,12 +317,16 @@ def test_certifications_page_shows_every_number_with_its_source():
         text = "\n".join(m.value for m in at.markdown)
         assert cert.name in [h.value for h in at.subheader]
         assert "checked on " in text
+        refs = {k: f"S{i}" for i, k in enumerate(cert.sources, 1)}
         for label, fact in cert.labelled_facts():
-            shown = f"**{fact.display()}{'%' if label.startswith('weight: ') else ''}** · "
-            assert shown in text, (cert.id, label)
-            assert f"{cert.sources[fact.source].name}" in text
-        for s in cert.sources.values():
-            assert f"read {s.read_on.day} {s.read_on:%B %Y}" in text
+            pct = "%" if label.startswith("weight: ") else ""
+            read = cert.read_on(fact)
+            assert f"**{fact.display()}{pct}** · " in text, (cert.id, label)
+            assert f"source: [{refs[fact.source]}](" in text or f"source: {refs[fact.source]}, " in text
+            assert f"read {read.day} {read:%B %Y}" in text
+        for k, s in cert.sources.items():  # the Sources list names each one with its read date
+            assert f"**{refs[k]}** " in text and s.name in text
+            assert f"· read {s.read_on.day} {s.read_on:%B %Y}" in text
         infos = "\n".join(i.value for i in at.info)
         if not cert.active:
             assert ("Successor" in infos) == bool(cert.successors)
