@@ -10,7 +10,8 @@ PERSONAS = {
                     "confidence": {"math": 5, "python": 4, "ml": 3, "platforms": 3}},
         "levels": {"linear_algebra": 4, "calculus": 4, "probability": 4, "statistics": 4,
                    "python_core": 3, "numpy_pandas": 3, "scikit_learn": 3, "classical_ml": 3,
-                   "data_engineering": 2, "mlops": 1, "aws_ml": 1, "responsible_ai": 2},
+                   "data_engineering": 2, "mlops": 1, "aws_ml": 1, "responsible_ai": 2,
+                   "generative_ai": 1},
     },
     "deep_learning_no_cloud": {
         "profile": {"years": 2.0, "cloud": "none", "focus": "deep_learning", "certs": [],

@@ -1,6 +1,7 @@
 """Page logic through Streamlit's AppTest: the flows a user takes, on the real bank."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def goto(at: AppTest, page: str) -> AppTest:
     return at
 
 
-def save_profile(at: AppTest, cloud="aws", focus="classical", years=3.0, certs=("aws_mla_c01",)):
+def save_profile(at: AppTest, cloud="aws", focus="classical", years=3.0, certs=("aws_mla",)):
     goto(at, "start")
     at.number_input[0].set_value(years)
     at.radio[0].set_value(cloud)
@@ -289,9 +290,68 @@ def test_malformed_bank_shows_file_item_and_field(tmp_path, monkeypatch):
     assert "calculus.yaml" in listing and "calculus-001" in listing and "explanation" in listing
 
 
+def comparison_table(at: AppTest):
+    return next(df.value for df in at.dataframe if "Valid (years)" in df.value.columns)
+
+
 def test_certifications_page_shows_every_number_with_its_source():
     at = goto(new_app(), "certifications")
-    text = "\n".join(m.value for m in at.markdown)
-    for cert in catalogue().certifications:
-        assert f"{cert.format.minutes.display()}** · source:" in text
-    assert "Successor" in "\n".join(i.value for i in at.info)
+    cat = catalogue()
+    # The comparison table lists every certification, active ones first, with sortable numbers.
+    compare = comparison_table(at)
+    assert list(compare["Certification"]) == [c.short for c in cat.ordered()]
+    assert list(compare["Status"])[:sum(c.active for c in cat.certifications)] == ["active"] * sum(
+        c.active for c in cat.certifications)
+    for col in ("Price (USD)", "Minutes", "Questions", "Valid (years)"):
+        assert compare[col].dtype.kind in "if", col
+    # One certification at a time: every number with its source and the day that source was read.
+    for cert in cat.ordered():
+        at.selectbox(key="cert_pick").set_value(cert.id).run()
+        assert not at.exception, at.exception
+        text = "\n".join(m.value for m in at.markdown)
+        assert cert.name in [h.value for h in at.subheader]
+        assert "checked on " in text
+        refs = {k: f"S{i}" for i, k in enumerate(cert.sources, 1)}
+        for label, fact in cert.labelled_facts():
+            pct = "%" if label.startswith("weight: ") else ""
+            read = cert.read_on(fact)
+            assert f"**{fact.display()}{pct}** · " in text, (cert.id, label)
+            assert f"source: [{refs[fact.source]}](" in text or f"source: {refs[fact.source]}, " in text
+            assert f"read {read.day} {read:%B %Y}" in text
+        for k, s in cert.sources.items():  # the Sources list names each one with its read date
+            assert f"**{refs[k]}** " in text and s.name in text
+            assert f"· read {s.read_on.day} {s.read_on:%B %Y}" in text
+        infos = "\n".join(i.value for i in at.info)
+        if not cert.active:
+            assert ("Successor" in infos) == bool(cert.successors)
+            assert cert.holders in infos
+            for s in cert.successors:
+                assert cat.get(s).name in infos
+
+
+def test_certifications_page_opens_an_old_id_and_keeps_a_date_saved_under_it():
+    at = new_app()
+    at.session_state["profile"] = {"years": 2, "cloud": "aws", "focus": "both", "certs": ["aws_mla_c01"],
+                                   "passed": {"aws_mla_c01": "2025-01-10"}}
+    at.query_params["cert"] = "aws_mla_c01"
+    at.switch_page("pages/certifications.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="cert_pick").value == "aws_mla"
+    assert "AWS Certified Machine Learning Engineer – Associate (MLA-C02)" in [h.value for h in at.subheader]
+    at.selectbox(key="renew_cert").set_value("aws_mla").run()
+    assert at.date_input(key="renew_date::aws_mla").value == dt.date(2025, 1, 10)
+    assert any("renew by **10 January 2028**" in s.value for s in list(at.success) + list(at.warning))
+    # Saved again under the current id only.
+    assert at.session_state["profile"]["passed"] == {"aws_mla": "2025-01-10"}
+
+
+def test_certifications_page_renewal_for_retired_and_non_expiring_certifications():
+    at = goto(new_app(), "certifications")
+    at.selectbox(key="renew_cert").set_value("azure_ai_102").run()
+    at.date_input(key="renew_date::azure_ai_102").set_value(dt.date(2026, 3, 1)).run()
+    msg = "\n".join(w.value for w in at.warning)
+    assert "expires on **1 March 2027**" in msg and "renewal assessments retired" in msg
+    at.selectbox(key="renew_cert").set_value("azure_ai_901").run()
+    at.date_input(key="renew_date::azure_ai_901").set_value(dt.date(2026, 8, 1)).run()
+    assert any("does not expire" in s.value for s in at.success)

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from questions import load_bank
+from scoring.certs import catalogue
 from sharing import SharedResult, encode
 from tests.personas import PERSONAS, answers
 
@@ -56,24 +57,30 @@ def gap_names(at: AppTest, cert_id: str) -> list[str]:
 def test_strong_math_aws_user():
     at = results_for("strong_math_aws")
     order = list(ranking_table(at)["Certification"])
-    # AWS exams lead for an AWS user; the retired Specialty they named is not ranked, its
-    # successor is, and marked as such.
-    assert order[:2] == ["AWS Certified AI Practitioner (AIF-C01)",
-                         "AWS Certified Machine Learning Engineer – Associate (MLA-C01)"]
+    # AWS exams lead among the AWS ones for an AWS user (a cloud-agnostic exam that fits their
+    # maths may come first); the retired Specialty they named is not ranked, its successor is,
+    # and marked as such.
+    aws = [c for c in order if c.startswith("AWS ")]
+    assert aws[:2] == ["AWS Certified AI Practitioner (AIF-C01)",
+                       "AWS Certified Machine Learning Engineer – Associate (MLA-C02)"]
+    assert order.index(aws[1]) < 4
     assert not any("MLS-C01" in c for c in order)
-    row = ranking_table(at).iloc[1]
+    table = ranking_table(at)
+    row = table[table["Certification"] == aws[1]].iloc[0]
     assert "Successor of one on your list." in row["Fit"]
     assert row["Assessed"] == "100% of the exam"
     # For the associate exam the platform itself is the gap to close first.
-    assert gap_names(at, "aws_mla_c01")[0] == "AWS ML"
-    assert [m.value for m in at.metric][0] == "AWS AI Practitioner"
+    assert gap_names(at, "aws_mla")[0] == "AWS ML"
+    assert [m.value for m in at.metric][0] == catalogue().get(
+        next(c.id for c in catalogue().certifications if c.name == order[0])).short
 
 
 def test_cloud_agnostic_deep_learning_user():
     at = results_for("deep_learning_no_cloud")
     order = list(ranking_table(at)["Certification"])
     assert "TensorFlow Developer Certificate" not in order  # closed: never recommended
-    assert order[0] == "AWS Certified AI Practitioner (AIF-C01)"  # no cloud: AWS's reach, and closest
+    # No cloud, deep learning: the cloud-agnostic LLM associate exam they are closest to.
+    assert order[0] == "NVIDIA-Certified Associate Generative AI LLMs (NCA-GENL)"
     caption = " ".join(c.value for c in at.caption)
     assert "TensorFlow Developer: closed 2024-05-01" in caption
     assert gap_names(at, "gcp_pmle")[:1] == ["MLOps"]
@@ -82,8 +89,10 @@ def test_cloud_agnostic_deep_learning_user():
 def test_beginner():
     at = results_for("beginner")
     table = ranking_table(at)
-    assert table.iloc[0]["Certification"] == "AWS Certified AI Practitioner (AIF-C01)"
-    assert all(r < 50 for r in table["Readiness"])  # honest: nobody is close yet
+    foundational = {c.name for c in catalogue().certifications if c.tier == "foundational"}
+    assert table.iloc[0]["Certification"] in foundational
+    # Honest: no associate or professional exam is close yet (a fundamentals exam may be).
+    assert all(r < 50 for c, r in zip(table["Certification"], table["Readiness"]) if c not in foundational)
     assert gap_names(at, "aws_aif_c01")[:3] == ["Generative AI", "Responsible AI", "Deep learning"]
     # What the gap list says to study comes with links and hours.
     gaps_md = "\n".join(m.value for m in at.markdown)

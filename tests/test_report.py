@@ -33,9 +33,9 @@ def test_json_holds_levels_ranking_and_only_the_profile_choices():
 
 def test_html_report_escapes_the_name_and_carries_the_radar():
     rank = ranking(EST, Profile(cloud="aws"))
-    mla = next(r for r in rank if r.cert.id == "aws_mla_c01")
+    mla = next(r for r in rank if r.cert.id == "aws_mla")
     html = report.to_html(EST, rank, gaps(mla), "AWS ML Engineer Associate",
-                          charts.radar(EST, [catalogue().get("aws_mla_c01")]), dt.date(2026, 11, 26),
+                          charts.radar(EST, [catalogue().get("aws_mla")]), dt.date(2026, 11, 26),
                           name="<img src=x onerror=alert(1)>")
     assert "<img src=x" not in html and "&lt;img src=x" in html
     assert "Plotly.newPlot" in html  # the radar, drawn offline with the bundled plotly.js
