@@ -199,8 +199,7 @@ def interest_in(cert: Certification, profile: Profile) -> float:
     if not profile.certs:
         return 0.5
     cat = catalogue()
-    named = set(profile.certs) | {cat.get(c).successor for c in profile.certs
-                                  if c in cat.ids and cat.get(c).successor}
+    named = set(profile.certs) | {s for c in profile.certs if cat.resolve(c) for s in cat.get(c).successors}
     return 1.0 if cert.id in named else 0.0
 
 
@@ -241,8 +240,9 @@ def best_fit(estimates: Mapping[str, Estimate | None], profile: Profile) -> Cert
 def target_certification(profile: Profile, chosen: str | None = None,
                          estimates: Mapping[str, Estimate | None] | None = None) -> Certification:
     """The certification the results are about: the one the user chose last (a quick check, or a
-    pick on the Results page), else the first one named in the profile (a retired one's
-    successor), else the best fit for the profile."""
+    pick on the Results page); else the first one named in the profile (or a retired one's
+    successor); else the one they are closest to among those with enough evidence (the ranking's
+    first); else, with too little evidence anywhere, the best fit for the profile."""
     cat = catalogue()
     if chosen and cat.resolve(chosen):
         return cat.get(chosen)
@@ -252,7 +252,9 @@ def target_certification(profile: Profile, chosen: str | None = None,
             return cert
         if cert.successor and cat.get(cert.successor).active:
             return cat.get(cert.successor)
-    return best_fit(estimates or {}, profile)
+    rows = ranking(estimates or {}, profile)
+    settled = [r for r in rows if r.enough_evidence]
+    return settled[0].cert if settled else best_fit(estimates or {}, profile)
 
 
 def retired() -> list[Certification]:

@@ -88,12 +88,15 @@ class CertVerdict:
                 head += f" (your answers cover {100 * self.assessed_share:.0f}% of the exam)."
             else:
                 head += f" (about {100 * self.p_pass:.0f}% likely to be ready)."
-            if self.more_questions is not None:
+            if self.more_questions == 1:
+                head += " One more question could settle this."
+            elif self.more_questions is not None:
                 head += f" About {self.more_questions} more questions would settle this."
             else:
                 head += " You are close to the line: more answers in its domains will tell."
             return head
-        head = f"{name}: {self.outcome.value} (about {100 * self.sureness:.0f}% sure)."
+        sure = "over 99%" if self.sureness >= 0.995 else f"about {100 * self.sureness:.0f}%"
+        head = f"{name}: {self.outcome.value} ({sure} sure)."
         if not names:
             return head + " Every domain assessed is at or above what the exam expects."
         verb = "is" if len(names) == 1 else "are"

@@ -7,8 +7,9 @@ import yaml
 from scoring.certs import DATA_DIR, catalogue, study_guide
 from scoring.estimator import Estimate
 from scoring.irt import level_to_theta
-from scoring.readiness import (Profile, Verdict, calibration, cert_readiness, gaps, ranking, renew_by,
-                               retired, starting_estimate)
+from scoring.readiness import (Profile, Verdict, best_fit, calibration, cert_readiness, gaps, ranking,
+                               renew_by, retired, starting_estimate, target_certification)
+from scoring.verdict import Outcome
 
 
 def E(level, se=0.4, n=6):
@@ -111,29 +112,43 @@ def ids(rows):
     return [r.cert.id for r in rows]
 
 
+def verdict_of(prof, est):
+    target = target_certification(prof, None, est)
+    return target, cert_readiness(target, est, prof, project=True).verdict
+
+
 def test_strong_math_aws_user():
     prof, est = AWS_MATH
     rank = ranking(est, prof)
     order = ids(rank)
-    # The retired Specialty they named is not ranked; its successors are, and among the AWS exams
-    # the two they are closest to lead (a cloud-agnostic exam that fits their maths may top them).
+    # The retired Specialty they named is not ranked; its successors are, marked as such.
     assert "aws_mls_c01" not in order
     assert {"aws_mla", "aws_aip_c01"} <= set(order)
-    assert [i for i in order if i.startswith("aws_")][:2] == ["aws_aif_c01", "aws_mla"]
-    assert order.index("aws_mla") < 4
     mla = rank[order.index("aws_mla")]
-    assert "Successor of one on your list." in mla.fit.reasons
+    assert "successor of one on your list" in mla.fit.reasons and "your cloud: AWS" in mla.fit.reasons
+    # The results are about the main successor of the exam they named, and say it plainly.
+    target, v = verdict_of(prof, est)
+    assert target.id == "aws_mla"
+    assert v.sentence().startswith(f"{target.name}: not ready yet (about 9")
+    assert v.sentence().endswith("AWS ML and MLOps are furthest below what the exam expects.")
     top = gaps(mla)
     assert [g.domain for g in top[:3]] == ["aws_ml", "mlops", "responsible_ai"]
     assert top[0].hours >= 20 and top[0].resources
+    # Ordered by readiness, fit breaking ties; too little evidence is kept apart.
+    shown = [r for r in rank if r.enough_evidence]
+    assert [round(r.readiness, 2) for r in shown] == sorted((round(r.readiness, 2) for r in shown), reverse=True)
 
 
 def test_cloud_agnostic_deep_learning_user():
     prof, est = DL_AGNOSTIC
     order = ids(ranking(est, prof))
     assert "tf_developer" not in order  # closed: listed with the retired, never recommended
-    # No cloud, deep learning: the cloud-agnostic LLM associate exam they are closest to comes first.
-    assert order[0] == "nvidia_nca_genl"
+    # Nothing on their list: the results are about the exam they are closest to, the
+    # cloud-agnostic LLM associate exam, with a hedged verdict and what to shore up.
+    target, v = verdict_of(prof, est)
+    assert target.id == "nvidia_nca_genl" == order[0]
+    assert v.outcome is Outcome.PROBABLY_READY
+    assert "strengthen Generative AI" in v.sentence()
     pmle = cert_readiness(catalogue().get("gcp_pmle"), est, prof)
     # mlops: 2 levels short on about a quarter of the exam; classical ML: 1 level short
     assert [g.domain for g in gaps(pmle)][:2] == ["mlops", "classical_ml"]
@@ -142,9 +157,19 @@ def test_cloud_agnostic_deep_learning_user():
 def test_beginner():
     prof, est = BEGINNER
     rank = ranking(est, prof)
-    assert rank[0].cert.tier == "foundational"
     assert all(r.readiness < 0.5 for r in rank)  # honest: nobody is close yet
-    assert [g.domain for g in gaps(rank[0])][0] == "generative_ai"
+    target, v = verdict_of(prof, est)
+    assert target.tier == "foundational"
+    assert v.outcome is Outcome.NOT_YET and "over 99% sure" in v.sentence()
+    assert v.furthest_below[0] == "generative_ai"
+    assert [g.domain for g in gaps(cert_readiness(target, est, prof))][0] == "generative_ai"
+
+
+def test_with_too_little_evidence_anywhere_the_target_is_the_best_fit():
+    prof = Profile(years=4, cloud="gcp", focus="both")
+    assert target_certification(prof, None, {}).id == best_fit({}, prof).id
+    assert best_fit({}, prof).platform == "gcp"
+    assert target_certification(prof, "aws_mla_c01", {}).id == "aws_mla"  # a choice wins, old ids too
 
 
 def test_calibration_flags_over_and_under_rating():

@@ -3,6 +3,7 @@ import csv
 import datetime as dt
 import io
 import json
+from html import escape as html_escape
 
 from scoring.certs import catalogue
 from scoring.estimator import Estimate
@@ -23,8 +24,11 @@ def test_csv_lists_every_domain_and_leaves_unassessed_blank():
 
 def test_json_holds_levels_ranking_and_only_the_profile_choices():
     rank = ranking(EST, Profile(cloud="aws"))
-    data = json.loads(report.to_json(EST, rank, {"cloud": "aws", "years": 2, "name": "x", "passed": {}},
+    mla = next(r for r in rank if r.cert.id == "aws_mla")
+    data = json.loads(report.to_json(EST, rank, mla, {"cloud": "aws", "years": 2, "name": "x", "passed": {}},
                                      dt.date(2026, 11, 26)))
+    assert data["target"]["certification"] == "aws_mla"
+    assert data["target"]["sentence"] == mla.verdict.sentence()
     assert data["date"] == "2026-11-26"
     assert set(data["profile"]) == {"cloud", "years"}
     assert [r["certification"] for r in data["ranking"]] == [r.cert.id for r in rank]
@@ -34,9 +38,9 @@ def test_json_holds_levels_ranking_and_only_the_profile_choices():
 def test_html_report_escapes_the_name_and_carries_the_radar():
     rank = ranking(EST, Profile(cloud="aws"))
     mla = next(r for r in rank if r.cert.id == "aws_mla")
-    html = report.to_html(EST, rank, gaps(mla), "AWS ML Engineer Associate",
-                          charts.radar(EST, [catalogue().get("aws_mla")]), dt.date(2026, 11, 26),
-                          name="<img src=x onerror=alert(1)>")
+    html = report.to_html(EST, rank, mla, gaps(mla), charts.radar(EST, [catalogue().get("aws_mla")]),
+                          dt.date(2026, 11, 26), name="<img src=x onerror=alert(1)>")
     assert "<img src=x" not in html and "&lt;img src=x" in html
     assert "Plotly.newPlot" in html  # the radar, drawn offline with the bundled plotly.js
     assert "AWS ML</b>: level 1.5 of 3 required" in html
+    assert f"<h2>{html_escape(mla.verdict.sentence())}</h2>" in html  # the verdict heads the report

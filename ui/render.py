@@ -34,7 +34,9 @@ def stem(item: QuestionBase) -> None:
     st.markdown(item.stem)
     code = getattr(item, "code", None)
     if code:
-        st.code(code.rstrip("\n"), language="python")
+        # Plain, not syntax-coloured: Streamlit's token colours (#1c83e1, #29b09d…) fall under the
+        # 4.5:1 contrast small text needs, and cannot be themed.
+        st.code(code.rstrip("\n"), language=None)
     if item.instructions:
         st.caption(item.instructions)
 
@@ -43,18 +45,22 @@ def inputs(item: QuestionBase) -> None:
     """Draw the response widgets (inside the caller's form). Nothing is preselected."""
     t = item.type  # type: ignore[attr-defined]
     choices = shown_choices(item)
+    # Options are lettered in the order shown: a reference for the user, and a text name for
+    # options that are all formula (screen readers and axe get no name from KaTeX's output).
+    letters = {c.id: f"{chr(ord('A') + n)}." for n, c in enumerate(choices)}
     if t == "multiple_response":
         for c in choices:
-            st.checkbox(c.text, key=_key(item, f"::{c.id}"))
+            st.checkbox(f"{letters[c.id]} {c.text}", key=_key(item, f"::{c.id}"))
     elif choices:  # single_choice, or code_output with candidate outputs
         ids = [c.id for c in choices]
         texts = {c.id: c.text for c in choices}
         if t == "code_output":
             st.radio("Output", ids, index=None, key=_key(item),
-                     format_func=lambda i: texts[i].replace("\n", " ↵ "), label_visibility="collapsed")
-        else:
-            st.radio("Answer", ids, index=None, key=_key(item), format_func=texts.__getitem__,
+                     format_func=lambda i: f"{letters[i]} {texts[i]}".replace("\n", " ↵ "),
                      label_visibility="collapsed")
+        else:
+            st.radio("Answer", ids, index=None, key=_key(item),
+                     format_func=lambda i: f"{letters[i]} {texts[i]}", label_visibility="collapsed")
     elif t == "numeric":
         st.text_input("Your answer" + (f" ({item.unit})" if getattr(item, "unit", None) else ""),
                       key=_key(item), placeholder="e.g. 0.25")
