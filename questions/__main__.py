@@ -111,6 +111,41 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 1 if (any_flag and args.strict) else 0
 
 
+def cmd_panel(args: argparse.Namespace) -> int:
+    """The blind panel's workflow (see questions/panel.py and AUTHORING.md)."""
+    from questions import panel
+
+    bank = load_bank(args.bank)
+    if args.action == "batches":
+        items = list(bank.items)
+        if args.ids:
+            wanted = set(Path(args.ids).read_text().split())
+            items = [q for q in items if q.id in wanted]
+        elif args.unrated:
+            items = [q for q in items if q.panel is None]
+        batches = panel.make_batches(items, args.passes, args.size, args.seed, args.round)
+        panel.write_batches(batches, args.dir)
+        print(f"{len(batches)} batches of {len(items)} items × {args.passes} passes in {args.dir}")
+    elif args.action == "collect":
+        got = panel.collect(args.dir, args.round)
+        old = [r for r in panel.read_ratings() if r.round != args.round or
+               r.item_id not in {g.item_id for g in got}]
+        panel.write_ratings(old + got)
+        print(f"{len(got)} ratings of round {args.round} kept in {panel.RATINGS_FILE}")
+    elif args.action == "apply":
+        panels = {i: r for i, r in panel.current_panels(panel.read_ratings()).items()
+                  if i in bank.by_id and i not in panel.disagreements({i: r})}
+        changed = panel.apply_panels(panels, args.bank)
+        moved = {i: ov for i, ov in changed.items() if ov[0] != ov[1]}
+        print(f"panels written for {len(changed)} items; {len(moved)} changed level")
+    elif args.action == "report":
+        panels = {i: r for i, r in panel.current_panels(panel.read_ratings()).items() if i in bank.by_id}
+        print(panel.agreement(panels))
+        for i, r in sorted(panel.disagreements(panels).items()):
+            print(f"  disagree: {i} {r}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m questions")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -124,8 +159,18 @@ def main(argv: list[str] | None = None) -> int:
     for p in (v, s):
         p.add_argument("--bank", type=Path, default=None, help="folder of YAML files")
         p.add_argument("--domain", action="append", help="limit to a domain (repeatable)")
+    pn = sub.add_parser("panel", help="the blind difficulty panel: batches, collect, apply, report")
+    pn.add_argument("action", choices=["batches", "collect", "apply", "report"])
+    pn.add_argument("--dir", type=Path, default=Path("panel-work"), help="where batches and ratings live")
+    pn.add_argument("--round", default="r1", help="name of the rating round")
+    pn.add_argument("--passes", type=int, default=3, help="independent ratings per item")
+    pn.add_argument("--size", type=int, default=80, help="items per batch")
+    pn.add_argument("--seed", type=int, default=2026)
+    pn.add_argument("--ids", help="a file of item ids to rate (default: every item)")
+    pn.add_argument("--unrated", action="store_true", help="only items without a panel")
+    pn.add_argument("--bank", type=Path, default=None, help="folder of YAML files")
     args = parser.parse_args(argv)
-    return {"validate": cmd_validate, "stats": cmd_stats}[args.cmd](args)
+    return {"validate": cmd_validate, "stats": cmd_stats, "panel": cmd_panel}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ Responses, as the UI hands them over:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from fractions import Fraction
@@ -133,6 +134,12 @@ class QuestionBase(_Strict):
         if response is None:
             return "I don't know"
         return str(response)
+
+    def shown_choices(self) -> list[Choice]:
+        """The choices in the order they are shown: a fixed shuffle (the same for everyone and
+        every visit), so the key's position in the file tells nothing."""
+        return sorted(getattr(self, "choices", None) or [],
+                      key=lambda c: hashlib.sha256(f"{self.id}:{c.id}".encode()).hexdigest())
 
     def choice(self, choice_id: str) -> Choice | None:
         for c in getattr(self, "choices", None) or ():

@@ -3,7 +3,6 @@
 reviewed); user text is only ever shown as plain text or code, never as Markdown or HTML."""
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import streamlit as st
@@ -14,10 +13,8 @@ from ui import icons
 
 
 def shown_choices(item: QuestionBase) -> list:
-    """The item's choices in a fixed, shuffled order (the same for everyone and every visit), so
-    the key's position in the file tells nothing."""
-    choices = list(getattr(item, "choices", None) or [])
-    return sorted(choices, key=lambda c: hashlib.sha256(f"{item.id}:{c.id}".encode()).hexdigest())
+    """The item's choices in their fixed, shuffled display order (see QuestionBase.shown_choices)."""
+    return item.shown_choices()
 
 
 def _key(item: QuestionBase, suffix: str = "") -> str:
