@@ -18,8 +18,9 @@ from questions.schema import Numeric, QuestionBase, format_number
 ABSOLUTE = re.compile(r"\b(always|never|must|only|all|none|every|guarantees?|impossible|cannot)\b",
                       re.IGNORECASE)
 #: Hedges. An option that alone qualifies its claim looks like the careful, correct one.
-HEDGE = re.compile(r"\b(usually|often|typically|generally|tends? to|may|might|can|could|"
-                   r"likely|in most cases|mostly|sometimes|roughly)\b", re.IGNORECASE)
+HEDGE = re.compile(r"\b([Uu]sually|[Oo]ften|[Tt]ypically|[Gg]enerally|[Tt]ends? to|may|[Mm]ight|[Cc]an|"
+                   r"[Cc]ould|[Ll]ikely|[Ii]n most cases|[Mm]ostly|[Ss]ometimes|[Rr]oughly)\b")
+#   ("may" only in lower case: "May" is also a month.)
 #: Inline code and LaTeX are not prose: their words are not cues.
 _NOT_PROSE = re.compile(r"`[^`]*`|\$[^$]*\$")
 

@@ -18,7 +18,7 @@ from scoring.selection import CatItem, RandomesqueMaxInfo, Selector
 from scoring.stopping import p_at_or_above
 from scoring.stopping import StopRule
 
-BANK_EXHAUSTED = "no more questions in this domain"
+BANK_EXHAUSTED = "no more suitable questions in this domain"
 BUDGET_REACHED = "question budget reached"
 CERT_SETTLED = "the certification verdict is settled"
 
@@ -28,7 +28,8 @@ def cat_items(bank_items: Iterable[object]) -> list[CatItem]:
     out = []
     for q in bank_items:
         p = params_for(getattr(q, "level"), getattr(q, "panel_mean", None))
-        out.append(CatItem(id=q.id, domain=q.domain, subtopic=q.subtopic, a=p.a, b=p.b))  # type: ignore[attr-defined]
+        out.append(CatItem(id=q.id, domain=q.domain, subtopic=q.subtopic, a=p.a, b=p.b,  # type: ignore[attr-defined]
+                           type=getattr(q, "type", "single_choice")))
     return out
 
 
@@ -47,6 +48,9 @@ class AdaptiveSession:
     #: A quick check stops as soon as this says the certification's verdict is settled (given each
     #: domain's own estimate), once every domain has had its minimum number of questions.
     settled: Callable[[Mapping[str, Estimate]], bool] | None = None
+    #: The exam's style (quick checks): only these question types, and at most this many of a type.
+    allowed_types: frozenset[str] | None = None
+    type_caps: Mapping[str, int] = field(default_factory=dict)
     selector: Selector = field(default_factory=RandomesqueMaxInfo)
     estimator: Estimator = field(default_factory=EAPEstimator)
     answers: list[tuple[str, bool]] = field(default_factory=list)
@@ -133,9 +137,21 @@ class AdaptiveSession:
             return BUDGET_REACHED
         if self.cert_settled():
             return CERT_SETTLED
-        if len(self._answered.get(domain, ())) >= len(self._by_domain[domain]):
+        if not self.candidates(domain):
             return BANK_EXHAUSTED
         return self.stop.reason(self.estimate(domain), self.cuts.get(domain))
+
+    def candidates(self, domain: str) -> list[CatItem]:
+        """Items of the domain still to give: not answered yet, of a type the exam's style admits,
+        and of a type not yet at its cap."""
+        used: dict[str, int] = {}
+        if self.type_caps:
+            for item_id, _ in self.answers:
+                t = self._by_id[item_id].type
+                used[t] = used.get(t, 0) + 1
+        return [it for it in self._by_domain[domain] if it.id not in self._given
+                and (self.allowed_types is None or it.type in self.allowed_types)
+                and (it.type not in self.type_caps or used.get(it.type, 0) < self.type_caps[it.type])]
 
     def unfinished(self) -> list[str]:
         return [d for d in self.domains if self.stop_reason(d) is None]
@@ -168,7 +184,7 @@ class AdaptiveSession:
         domain = self.next_domain()
         if domain is None:
             return None
-        candidates = [it for it in self._by_domain[domain] if it.id not in self._given]
+        candidates = self.candidates(domain)
         administered = [it for it, _ in self.answered_in(domain)]
         rng = np.random.default_rng([self.seed, len(self.answers)])
         return self.selector.select(candidates, self.estimate(domain).theta, administered,
@@ -180,7 +196,7 @@ class AdaptiveSession:
         open_ = self.unfinished()
         for d in open_:
             est = self.estimate(d)
-            left_in_bank = len(self._by_domain[d]) - est.n
+            left_in_bank = len(self.candidates(d))
             per_item = 0.8 * max((it.a ** 2) / 4 for it in self._by_domain[d])
             to_target = (1 / self.stop.se_target ** 2 - 1 / est.se ** 2) / per_item
             need = max(self.stop.min_items - est.n, int(np.ceil(max(to_target, 1.0))))

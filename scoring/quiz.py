@@ -110,13 +110,18 @@ def build_session(config: QuizConfig, items: Iterable[CatItem] | Iterable[object
         cuts = {d: level_to_theta(r.level) for d, r in c.required.items()}
         weights = {d: 0.5 + w * len(c.required) for d, w in c.domain_weights().items()}
     priors = {d: profile.prior(d) for d in config.domains}
-    settled = None
+    settled, allowed, caps = None, None, {}
     if config.mode == "quick" and config.cert:
-        settled = verdict_settled(catalogue().get(config.cert), priors, rho)
+        exam = catalogue().get(config.cert)
+        settled = verdict_settled(exam, priors, rho)
+        # A quick check asks in the exam's own style: its question types, within their caps.
+        allowed = frozenset(exam.item_style.types)
+        caps = {t: max(1, int(share * QUICK_CHECK_BUDGET)) for t, share in exam.item_style.caps.items()}
     session = AdaptiveSession(
         items=cat_list, domains=config.domains, stop=STOP_RULES[config.mode], cuts=cuts,
         weights=weights, priors=priors, seed=config.seed, seen_before=frozenset(seen_before),
         max_total=QUICK_CHECK_BUDGET if config.mode == "quick" else None, rho=rho, settled=settled,
+        allowed_types=allowed, type_caps=caps,
     )
     for item_id, correct in answers:
         session.record(item_id, correct)

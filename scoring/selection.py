@@ -20,6 +20,7 @@ class CatItem:
     subtopic: str
     a: float
     b: float
+    type: str = "single_choice"
 
 
 class Selector(Protocol):

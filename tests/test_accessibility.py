@@ -151,6 +151,12 @@ def tab_to(page, text: str, limit: int = 80, backwards: bool = False) -> None:
     raise AssertionError(f"Tab never reached {text!r}; focus is on {focused(page)!r}")
 
 
+def press(page, key: str) -> None:
+    """A key pressed as a person does (held ~80 ms): Streamlit's buttons act on the press, and a
+    zero-length press can land its key-up on the next page's widget."""
+    page.keyboard.press(key, delay=80)
+
+
 def tab_until_radio(page, limit: int = 40) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -168,7 +174,7 @@ def test_a_keyboard_alone_takes_a_quiz_and_reaches_the_radar(browser, server):
     tab_to(page, "Start")
     if page.evaluate("() => document.activeElement.tagName") != "BUTTON":
         tab_to(page, "Start")
-    page.keyboard.press("Enter")
+    press(page, "Enter")
     page.locator('[data-testid="stForm"]').wait_for(timeout=30_000)
     settle(page)
     answered = 0
@@ -176,20 +182,20 @@ def test_a_keyboard_alone_takes_a_quiz_and_reaches_the_radar(browser, server):
         before = page.locator('[data-testid="stProgress"]').inner_text()
         if question_kind(page) == "single_choice" and i % 2 == 0:
             tab_until_radio(page)  # into the form's options
-            page.keyboard.press("Space")  # choose the focused one
+            press(page, "Space")  # choose the focused one
             tab_to(page, "Submit answer")
         else:
             tab_to(page, "I don't know")
-        page.keyboard.press("Enter")
+        press(page, "Enter")
         page.wait_for_function("(t) => { const p = document.querySelector('[data-testid=\"stProgress\"]');"
                                " return p && p.innerText !== t; }", arg=before, timeout=30_000)
         settle(page)
         answered += 1
     tab_to(page, "Stop here and see results")
-    page.keyboard.press("Enter")
+    press(page, "Enter")
     settle(page)
     tab_to(page, "See your results and gaps")
-    page.keyboard.press("Enter")
+    press(page, "Enter")
     settle(page)
     page.wait_for_url(re.compile(r"/results"))
     page.wait_for_function("() => { const f = document.querySelector('.js-plotly-plot'); return f && f.data; }",

@@ -175,3 +175,31 @@ def test_questions_left_shrinks_as_answers_come():
     for _ in range(4):
         s.record(s.next_item().id, True)
     assert 0 < s.questions_left() < before
+
+
+def test_quick_checks_ask_in_the_style_of_their_exam():
+    """An exam for people who use AI but do not build it asks no code or typed numbers; an exam
+    that reads snippets keeps code within its cap."""
+    from questions import load_bank
+    from scoring.cat import cat_items
+    from scoring.certs import catalogue
+    from scoring.quiz import QUICK_CHECK_BUDGET, build_session, plan
+    from scoring.readiness import Profile
+
+    bank = load_bank()
+    items = cat_items(bank.items)
+    for cert_id in ("aws_aif_c01", "gcp_pmle"):
+        style = catalogue().get(cert_id).item_style
+        for seed in range(3):
+            s = build_session(plan("quick", cert=cert_id, seed=seed), items, Profile())
+            while (it := s.next_item()) is not None:
+                s.record(it.id, seed % 2 == 0)
+            types = [bank.by_id[i].type for i, _ in s.answers]
+            assert set(types) <= set(style.types), (cert_id, set(types))
+            for t, share in style.caps.items():
+                assert types.count(t) <= max(1, int(share * QUICK_CHECK_BUDGET)), (cert_id, t)
+    # Area quizzes are not bound by any exam: every type shows up.
+    s = build_session(plan("area", areas=["python"], seed=1), items, Profile())
+    while (it := s.next_item()) is not None:
+        s.record(it.id, False)
+    assert {bank.by_id[i].type for i, _ in s.answers} >= {"code_output", "single_choice"}
