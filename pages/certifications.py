@@ -109,7 +109,7 @@ st.title(":material/workspace_premium: Certifications")
 st.caption(f"Catalogue reviewed on {day(cat.read_on)}. Each number names its source and the day it was "
            "read; ≈ marks values where sources disagree or only third-party sources were found.")
 
-st.subheader("Compare them all")
+st.header("Compare them all")
 st.caption("Click a column to sort. Ranges (e.g. 40–60 questions) sort by their midpoint and are spelt "
            "out in the last columns; the details below give every source.")
 st.dataframe(comparison(), hide_index=True, width="stretch", column_config={
@@ -119,7 +119,7 @@ st.dataframe(comparison(), hide_index=True, width="stretch", column_config={
     "Valid (years)": st.column_config.NumberColumn(format="%d"),
 })
 
-st.subheader("One certification in detail")
+st.header("One certification in detail")
 ids = [c.id for c in cat.ordered()]
 if "cert_pick" not in st.session_state:
     asked = cat.resolve(st.query_params.get(CERT_PARAM, "") or "")
@@ -130,7 +130,7 @@ pick = st.selectbox("Certification", ids, key="cert_pick",
 show(cat.get(pick))
 
 st.divider()
-st.subheader("When do I need to renew?")
+st.header("When do I need to renew?")
 st.caption("Enter when you passed; the date is kept with your profile, not shared.")
 prof = dict(state.profile_dict() or {})
 passed = dict(prof.get("passed") or {})

@@ -146,6 +146,25 @@ def cmd_panel(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_exposure(args: argparse.Namespace) -> int:
+    """Sympson–Hetter exposure parameters by simulation (scoring/exposure.py)."""
+    from scoring import exposure
+    from scoring.cat import cat_items
+
+    items = cat_items(load_bank(args.bank).items)
+    if args.domain:
+        items = [it for it in items if it.domain in args.domain]
+    k = exposure.fit(items, args.ceiling, args.iterations, args.examinees, args.workers)
+    capped = sum(v < 1 for v in k.values())
+    print(f"{len(k)} items, {capped} with k < 1 (ceiling {args.ceiling})")
+    if args.write:
+        if args.domain:  # keep the other domains' parameters
+            k = {**exposure.exposure_parameters(), **k}
+        exposure.EXPOSURE_FILE.write_text(exposure.to_json(k, args.ceiling, args.iterations, args.examinees))
+        print(f"written to {exposure.EXPOSURE_FILE}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m questions")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -169,8 +188,21 @@ def main(argv: list[str] | None = None) -> int:
     pn.add_argument("--ids", help="a file of item ids to rate (default: every item)")
     pn.add_argument("--unrated", action="store_true", help="only items without a panel")
     pn.add_argument("--bank", type=Path, default=None, help="folder of YAML files")
+    ex = sub.add_parser("exposure", help="Sympson–Hetter exposure parameters by simulation")
+    ex.add_argument("--ceiling", type=float, default=None, help="target exposure (default scoring.exposure.CEILING)")
+    ex.add_argument("--iterations", type=int, default=12)
+    ex.add_argument("--examinees", type=int, default=500)
+    ex.add_argument("--workers", type=int, default=2)
+    ex.add_argument("--write", action="store_true", help="write scoring/data/exposure.json")
+    ex.add_argument("--domain", action="append")
+    ex.add_argument("--bank", type=Path, default=None)
     args = parser.parse_args(argv)
-    return {"validate": cmd_validate, "stats": cmd_stats, "panel": cmd_panel}[args.cmd](args)
+    if args.cmd == "exposure" and args.ceiling is None:
+        from scoring.exposure import CEILING
+
+        args.ceiling = CEILING
+    return {"validate": cmd_validate, "stats": cmd_stats, "panel": cmd_panel,
+            "exposure": cmd_exposure}[args.cmd](args)
 
 
 if __name__ == "__main__":

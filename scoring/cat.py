@@ -21,6 +21,8 @@ from scoring.stopping import StopRule
 BANK_EXHAUSTED = "no more suitable questions in this domain"
 BUDGET_REACHED = "question budget reached"
 CERT_SETTLED = "the certification verdict is settled"
+#: Items seen in an earlier attempt are offered again only when fewer unseen ones than this remain.
+MIN_FRESH = 3
 
 
 def cat_items(bank_items: Iterable[object]) -> list[CatItem]:
@@ -149,9 +151,13 @@ class AdaptiveSession:
             for item_id, _ in self.answers:
                 t = self._by_id[item_id].type
                 used[t] = used.get(t, 0) + 1
-        return [it for it in self._by_domain[domain] if it.id not in self._given
-                and (self.allowed_types is None or it.type in self.allowed_types)
-                and (it.type not in self.type_caps or used.get(it.type, 0) < self.type_caps[it.type])]
+        out = [it for it in self._by_domain[domain] if it.id not in self._given
+               and (self.allowed_types is None or it.type in self.allowed_types)
+               and (it.type not in self.type_caps or used.get(it.type, 0) < self.type_caps[it.type])]
+        # A second attempt mostly sees new questions: items seen before are left out while
+        # enough others remain (the selector still prefers unseen ones among what is left).
+        fresh = [it for it in out if it.id not in self.seen_before]
+        return fresh if len(fresh) >= MIN_FRESH else out
 
     def unfinished(self) -> list[str]:
         return [d for d in self.domains if self.stop_reason(d) is None]

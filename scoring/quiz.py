@@ -85,6 +85,16 @@ def plan(mode: Mode, *, cert: str | None = None, areas: Sequence[str] = (),
                       feedback=feedback, seed=seed)
 
 
+def default_selector():
+    """Sympson–Hetter exposure control where its parameters have been computed
+    (``python -m questions exposure --write``), else the randomesque selector."""
+    from scoring.exposure import exposure_parameters
+    from scoring.selection import RandomesqueMaxInfo, SympsonHetter
+
+    k = exposure_parameters()
+    return SympsonHetter(k=k) if k else RandomesqueMaxInfo()
+
+
 def verdict_settled(cert, priors: dict, rho: float = DEFAULT_RHO):
     """For a quick check: is the certification's verdict confident (ready or not yet)?"""
     def settled(estimates) -> bool:
@@ -121,7 +131,7 @@ def build_session(config: QuizConfig, items: Iterable[CatItem] | Iterable[object
         items=cat_list, domains=config.domains, stop=STOP_RULES[config.mode], cuts=cuts,
         weights=weights, priors=priors, seed=config.seed, seen_before=frozenset(seen_before),
         max_total=QUICK_CHECK_BUDGET if config.mode == "quick" else None, rho=rho, settled=settled,
-        allowed_types=allowed, type_caps=caps,
+        allowed_types=allowed, type_caps=caps, selector=default_selector(),
     )
     for item_id, correct in answers:
         session.record(item_id, correct)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -73,3 +73,32 @@ class RandomOrder:
     def select(self, candidates: Sequence[CatItem], theta: float, administered: Sequence[CatItem],
                seen_before: frozenset[str], rng: np.random.Generator) -> CatItem:
         return candidates[int(rng.integers(len(candidates)))]
+
+
+@dataclass(frozen=True)
+class SympsonHetter:
+    """Exposure control (Sympson & Hetter 1985): items are considered in order of their score
+    (information at θ, with subtopic balance and the seen-before penalty), and the one considered
+    is given with probability ``k[item]``, else the next is considered. ``k`` comes from
+    simulation (``scoring.exposure``) so that no item is given to more than a chosen share of
+    examinees; items without a parameter are always given when considered (k = 1)."""
+
+    k: Mapping[str, float]
+    base: RandomesqueMaxInfo = RandomesqueMaxInfo(top_k=1, shortlist=1_000_000)
+    #: Counts how often each item was considered (only while computing ``k`` by simulation).
+    considered: Counter | None = None
+
+    def select(self, candidates: Sequence[CatItem], theta: float, administered: Sequence[CatItem],
+               seen_before: frozenset[str], rng: np.random.Generator) -> CatItem:
+        if not candidates:
+            raise ValueError("no candidate items")
+        scores = self.base.scores(candidates, theta, administered, seen_before)
+        order = np.argsort(-scores, kind="stable")
+        draws = rng.random(len(order))
+        for n, i in enumerate(order):
+            item = candidates[int(i)]
+            if self.considered is not None:
+                self.considered[item.id] += 1
+            if draws[n] < self.k.get(item.id, 1.0):
+                return item
+        return candidates[int(order[0])]  # every item declined: the best one after all

@@ -133,7 +133,7 @@ def test_math_area_quiz_then_results_show_levels_and_radar():
     # about that exam, and offers the quick check that would settle it.
     mla = catalogue().get("aws_mla_c01")
     assert at.selectbox(key=f"target_{mla.id}").value == mla.id
-    assert any(m.value.startswith(f"### {mla.name}: not enough evidence yet") for m in at.markdown)
+    assert any(m.value.startswith(f"**{mla.name}: not enough evidence yet") for m in at.markdown)
     assert at.button(key="verdict_quick_check")
     table = at.dataframe[0].value
     levels = dict(zip(table["Domain"], table["Your level"]))
@@ -185,7 +185,8 @@ def test_submit_without_an_answer_asks_for_one():
 
 
 def verdict_sentence(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("### ")).removeprefix("### ")
+    return next(m.value for m in at.markdown if m.value.startswith("**") and ": " in m.value
+                and m.value.endswith("**") and "(" in m.value).strip("*")
 
 
 @pytest.mark.parametrize("policy,expected", [(lambda item: True, "ready (about"),

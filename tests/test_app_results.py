@@ -49,7 +49,8 @@ def target(at: AppTest) -> str:
 
 
 def verdict_sentence(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("### ")).removeprefix("### ")
+    return next(m.value for m in at.markdown if m.value.startswith("**") and ": " in m.value
+                and m.value.endswith("**") and "(" in m.value).strip("*")
 
 
 def gap_names(at: AppTest) -> list[str]:
@@ -73,7 +74,7 @@ def test_strong_math_aws_user():
     assert target(at) == "aws_mla"
     assert verdict_sentence(at).startswith(f"{mla.name}: ")  # PIN after the panel
     assert radar_certs(at) == [f"{mla.short} requires"]
-    assert any(h.value == f"What to learn first for {mla.name}" for h in at.subheader)
+    assert any(h.value == f"What to learn first for {mla.name}" for h in at.header)
     assert gap_names(at)[0] == "AWS ML"  # the platform itself is the gap to close first
     table = ranking_table(at)
     assert not any("MLS-C01" in c for c in table["Certification"])  # retired: not ranked
@@ -134,7 +135,7 @@ def test_a_quick_check_for_one_certification_is_what_results_are_about():
     assert sentence.startswith(f"{aif.name}: not ready yet (")
     assert sentence.endswith("are furthest below what the exam expects.")
     assert radar_certs(at) == [f"{aif.short} requires"]
-    assert any(h.value == f"What to learn first for {aif.name}" for h in at.subheader)
+    assert any(h.value == f"What to learn first for {aif.name}" for h in at.header)
     row = ranking_table(at)
     row = row[row["Certification"] == aif.name].iloc[0]
     assert row["Assessed"] == "100% of the exam" and row["Verdict"] == "not ready yet"
@@ -147,7 +148,7 @@ def test_a_quick_check_for_one_certification_is_what_results_are_about():
     at.run()
     assert target(at) == pmle.id and verdict_sentence(at).startswith(f"{pmle.name}: ")
     assert radar_certs(at) == [f"{pmle.short} requires"]
-    assert any(h.value == f"What to learn first for {pmle.name}" for h in at.subheader)
+    assert any(h.value == f"What to learn first for {pmle.name}" for h in at.header)
 
 
 def test_exports_hold_the_levels():

@@ -96,7 +96,7 @@ def finished(config, session, stopped_early: bool) -> None:
     answers = [a for a in state.attempt()["answers"]
                if a["domain"] in config.domains and a["item_id"] in state.bank().by_id]
     if answers:
-        st.subheader("Review")
+        st.header("Review")
         only_wrong = st.toggle("Only the ones I missed", key="review_wrong")
         for n, a in enumerate(answers, 1):
             if only_wrong and a["correct"]:

@@ -54,7 +54,7 @@ def quick_check_button(cert: Certification, key: str, label: str | None = None, 
 
 
 def ranking_section(estimates, prof: Profile, interactive: bool = True) -> None:
-    st.subheader("Readiness ranking")
+    st.header("Readiness ranking")
     order = "readiness"
     if interactive:
         order = st.segmented_control("Order by", list(ORDERS), default="readiness", key="rank_order",
@@ -186,7 +186,7 @@ def radar_section(estimates, target: Certification, key: str, previous=()) -> li
 
 def gaps_section(r: CertReadiness, missed, interactive: bool = True) -> None:
     cert = r.cert
-    st.subheader(f"What to learn first for {cert.name}")
+    st.header(f"What to learn first for {cert.name}")
     gl = gaps(r, missed)
     if not gl:
         st.success("No gaps among the domains assessed so far.", icon=icons.READY)
@@ -211,7 +211,7 @@ def calibration_section(prof, estimates) -> None:
     rows = calibration(prof, estimates)
     if not rows:
         return
-    st.subheader("Your confidence against your measured level")
+    st.header("Your confidence against your measured level")
     for c in rows:
         area = tax.area(c.area).name
         msg = {"over-rated": "you rated yourself higher than you measured",
@@ -222,7 +222,7 @@ def calibration_section(prof, estimates) -> None:
 
 
 def career_section(prof, rank) -> None:
-    st.subheader("Career context")
+    st.header("Career context")
     band = salary_band(prof.years)
     st.markdown("Salary figures from the brief (United States, base salary unless stated):")
     st.dataframe(table([{"Stage": s, "Experience": e, "Pay": p, "You": "◀" if i == band else ""}
@@ -247,7 +247,7 @@ def share_url(token: str) -> str:
 
 def share_section(estimates, rank, prof_dict, target: CertReadiness, fig_certs) -> None:
     cert = target.cert
-    st.subheader("Share and export")
+    st.header("Share and export")
     name = st.text_input("Display name on the shared results (optional)", max_chars=60,
                          key="share_name", help="Leave empty to share anonymously.")
     secret, generated = share_secret(state.secrets_mapping())
@@ -332,7 +332,7 @@ def verdict_card(r: CertReadiness, missed, interactive: bool = True) -> None:
     icon, colour = OUTCOME_BADGE[v.outcome]
     with st.container(border=True):
         st.badge(v.outcome.value.capitalize(), icon=icon, color=colour)
-        st.markdown(f"### {v.sentence()}")
+        st.markdown(f"**{v.sentence()}**")
         g = gaps(r, missed)
         c1, c2, c3 = st.columns(3)
         c1.metric("Chance you would pass now", f"{100 * v.p_pass:.0f}%",
@@ -348,8 +348,9 @@ def verdict_card(r: CertReadiness, missed, interactive: bool = True) -> None:
                 st.markdown("No gap among the domains answered so far.")
         if interactive and v.outcome is not Outcome.READY:
             n = v.more_questions
-            label = (f"Answer about {n} more questions for {r.cert.name}" if n
-                     else f"Quick check for {r.cert.name}")
+            label = (f"Answer one more question for {r.cert.name}" if n == 1 else
+                     f"Answer about {n} more questions for {r.cert.name}" if n else
+                     f"Quick check for {r.cert.name}")
             quick_check_button(r.cert, key="verdict_quick_check", label=label,
                                primary=v.outcome is Outcome.NOT_ENOUGH)
 
