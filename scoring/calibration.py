@@ -44,9 +44,10 @@ DATA_DIR = Path(__file__).parent / "data"
 #: The calibration the engine reads (``CERTRADAR_CALIBRATION`` names another file, e.g. in tests).
 CALIBRATION_PATH = DATA_DIR / "calibration.json"
 
-#: The engine uses an item's calibrated a and b only from this many answers on (see
-#: docs/calibration.md: below it, recovered a is still mostly prior, and one calibration to the
-#: next would move items by more than the panel's own error).
+#: The engine uses an item's calibrated a and b only from this many answers on. In the recovery
+#: benchmark (docs/calibration.md) calibrated a is worse than DEFAULT_A below it (an adaptive test
+#: gives an item mostly to people near its b, which says little about its slope) and better above;
+#: b beats the panel from the first answers, but a and b go together.
 MIN_ANSWERS = 100
 #: The estimated between-domain correlation replaces DEFAULT_RHO only from this many attempts with
 #: answers in two domains or more (its standard error is then about 0.05).
