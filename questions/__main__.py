@@ -169,9 +169,14 @@ SIMULATE_DOMAINS = ["statistics", "python_core", "mlops", "aws_ml"]
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     import datetime as dt
+    import json
 
     from scoring import calibration as cal
 
+    if args.domain and not args.simulate:
+        print("calibrate covers every domain at once (the correlation needs them all); "
+              "--domain is for --simulate", file=sys.stderr)
+        return 2
     try:
         bank = load_bank(args.bank, args.domain if not args.simulate else None)
     except BankError as exc:
@@ -202,7 +207,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     finally:
         store.dispose()
     out = args.out or cal.calibration_path()
-    previous = cal.Calibration.from_dict(__import__("json").loads(out.read_text())) if out.exists() else None
+    previous = cal.Calibration.from_dict(json.loads(out.read_text())) if out.exists() else None
     result = cal.calibrate(rows, bank.items, date=dt.date.today().isoformat(), previous=previous)
     result.write(out)
     used = sum(1 for c in result.items.values() if c.n >= result.min_answers)
