@@ -141,21 +141,33 @@ class Calibration:
         rho = d.get("rho")
         return cls(date=str(d["date"]), attempts=int(d["data"]["attempts"]),
                    answers=int(d["data"]["answers"]),
-                   items={i: ItemCalibration(a=float(c["a"]), b=float(c["b"]), se_a=float(c["se_a"]),
-                                             se_b=float(c["se_b"]), n=int(c["n"]))
+                   items={i: ItemCalibration(a=float(c["a"]), b=float(c["b"]), se_a=_f(c["se_a"]),
+                                             se_b=_f(c["se_b"]), n=int(c["n"]))
                           for i, c in (d.get("items") or {}).items()},
-                   rho=None if not rho else RhoEstimate(rho=float(rho["rho"]), se=float(rho["se"]),
+                   rho=None if not rho else RhoEstimate(rho=float(rho["rho"]), se=_f(rho["se"]),
                                                         sigma=float(rho["sigma"]), n=int(rho["n"])),
                    linking={k: Linking(**v) for k, v in (d.get("linking") or {}).items()},
                    min_answers=int(d.get("min_answers", MIN_ANSWERS)), library=str(d.get("library", "")))
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        d = self.to_dict()
+        items = d.pop("items")
+        head = json.dumps(d, indent=1, ensure_ascii=False, allow_nan=False)[:-2]
+        lines = [f"  {json.dumps(i)}: {json.dumps(c, allow_nan=False)}" for i, c in items.items()]
+        body = ',\n "items": {\n' + ",\n".join(lines) + "\n }\n}\n" if lines else ',\n "items": {}\n}\n'
+        path.write_text(head + body, encoding="utf-8")  # one line per item: readable diffs
 
 
 def _r(v):
-    return round(v, 4) if isinstance(v, float) else v
+    """Rounded for the file; a missing (NaN) standard error is written as null."""
+    if isinstance(v, float):
+        return round(v, 4) if math.isfinite(v) else None
+    return v
+
+
+def _f(v) -> float:
+    return float("nan") if v is None else float(v)
 
 
 def calibration_path() -> Path:
