@@ -162,8 +162,7 @@ def test_engine_uses_calibrated_parameters_only_from_the_minimum(tmp_path, monke
     _write_cal(path, {"x-001": ItemCalibration(1.7, 0.9, 0.2, 0.15, cal.MIN_ANSWERS),
                       "x-002": ItemCalibration(0.6, -2.0, 0.5, 0.4, cal.MIN_ANSWERS - 1)},
                rho_n=cal.MIN_RHO_ATTEMPTS - 1)
-    monkeypatch.setenv("CERTRADAR_CALIBRATION", str(path) + "")  # same path: cached per process
-    cal._load.cache_clear()
+    cal._load.cache_clear()  # the same path was read (absent) above: the engine reads it once
     assert params_for(3, 3.0, "x-001") == ItemParams(1.7, 0.9)
     assert params_for(3, 3.0, "x-002") == ItemParams(DEFAULT_A, 0.5)  # too few answers: panel
     assert params_for(2, None, "x-002") == ItemParams(DEFAULT_A, LEVEL_B[2])  # ... else tag
