@@ -11,7 +11,7 @@ PY     := $(BIN)/python
 help:
 	@echo "make run    - set up and start the app (honours STREAMLIT_SERVER_PORT etc.)"
 	@echo "make test   - set up and run every test, browser and PostgreSQL tests included"
-	@echo "make bench  - run the benchmarks (rerun latency, adaptive-test simulation)"
+	@echo "make bench  - run the benchmarks (rerun latency, adaptive-test simulation, calibration)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CertRadar needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -54,6 +54,7 @@ test-fast: $(VENV)/.stamp-dev
 bench: $(VENV)/.stamp-dev
 	$(PY) bench/rerun_latency.py --markdown docs/benchmarks.md
 	$(PY) bench/cat_simulation.py --markdown docs/benchmarks.md
+	$(PY) bench/calibration.py --markdown docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,4 +1,5 @@
-"""Command line: ``python -m questions validate [--run] [--domain D]`` and ``python -m questions stats``."""
+"""Command line: ``python -m questions validate [--run] [--domain D]``, ``python -m questions stats
+[--responses [--csv FILE]]`` and ``python -m questions calibrate [--simulate N]``."""
 from __future__ import annotations
 
 import argparse
@@ -81,12 +82,62 @@ def flags_for(cov: dict, domain: str = "") -> list[str]:
     return flags
 
 
+def _open_store():
+    from storage import Store, StoreUnavailable, database_url
+
+    try:
+        return Store(database_url())
+    except StoreUnavailable as exc:
+        print(f"cannot read answers: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_response_stats(args: argparse.Namespace, bank) -> int:
+    """Item statistics from the stored answers (DATABASE_URL, else the local SQLite file)."""
+    import csv
+
+    from scoring.itemstats import COLUMNS, bank_params, fmt, item_statistics
+
+    store = _open_store()
+    if store is None:
+        return 1
+    try:
+        rows = store.responses(args.domain)
+    finally:
+        store.dispose()
+    params, domains = bank_params(bank.items)
+    stats = item_statistics(rows, params, domains)
+    print(f"{len(rows)} answers in {len({r.token for r in rows})} attempts ({store.url})\n")
+    head = (f"{'item':<28}{'a':>5}{'b':>6}{'shown':>7}{'facil':>7}{'exp':>6}{'idk':>6}"
+            f"{'discr':>7}{'n':>5}{'med s':>7}  flags")
+    print(head)
+    print("-" * len(head))
+    for s in stats:
+        if not s.shown and not args.all:
+            continue
+        print(f"{s.item_id:<28}{s.a:>5.2f}{s.b:>6.2f}{s.shown:>7}{fmt(s.facility):>7}"
+              f"{fmt(s.expected_facility):>6}{fmt(s.dont_know_rate):>6}{fmt(s.discrimination):>7}"
+              f"{s.discrimination_n:>5}{fmt(s.median_seconds, '.0f'):>7}  {'; '.join(s.flags)}")
+    flagged = [s for s in stats if s.flags]
+    print(f"\n{sum(1 for s in stats if s.shown)} of {len(stats)} items shown; {len(flagged)} flagged")
+    if args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+            w.writeheader()
+            for s in stats:
+                w.writerow(s.row())
+        print(f"wrote {args.csv}")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     try:
         bank = load_bank(args.bank, args.domain)
     except BankError as exc:
         print(exc, file=sys.stderr)
         return 1
+    if args.responses:
+        return cmd_response_stats(args, bank)
     covs = coverage(bank)
     types = ("single_choice", "multiple_response", "numeric", "code_output")
     head = (f"{'domain':<26}{'items':>6} " + " ".join(f"L{l}".rjust(4) for l in LEVELS)
@@ -162,6 +213,68 @@ def cmd_exposure(args: argparse.Namespace) -> int:
             k = {**exposure.exposure_parameters(), **k}
         exposure.EXPOSURE_FILE.write_text(exposure.to_json(k, args.ceiling, args.iterations, args.examinees))
         print(f"written to {exposure.EXPOSURE_FILE}")
+
+
+#: Real-bank domains the parameter-recovery simulation runs on by default (a math, a Python, an ML
+#: and a platform domain).
+SIMULATE_DOMAINS = ["statistics", "python_core", "mlops", "aws_ml"]
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+
+    from scoring import calibration as cal
+
+    if args.domain and not args.simulate:
+        print("calibrate covers every domain at once (the correlation needs them all); "
+              "--domain is for --simulate", file=sys.stderr)
+        return 2
+    try:
+        bank = load_bank(args.bank, args.domain if not args.simulate else None)
+    except BankError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.simulate:
+        from scoring.recovery import recover
+
+        domains = args.domain or SIMULATE_DOMAINS
+        priors = {d: [cal.item_prior(q) for q in bank.in_domain(d)] for d in domains}
+        print(f"Parameter recovery: {args.simulate} simulated examinees per domain answer through "
+              f"the adaptive engine in {', '.join(domains)}"
+              + (f", {args.random_share:.0%} of items chosen at random" if args.random_share else "")
+              + "; calibrated, compared with the true parameters.")
+        r = recover(priors, args.simulate, seed=args.seed, random_share=args.random_share)
+        print(f"{r.items} items, {r.with_data} with answers ({r.answers_per_item:.0f} each on "
+              f"average), {r.used} with n ≥ {cal.MIN_ANSWERS} (their RMSE b {r.rmse_b_used:.2f}, "
+              f"a {r.rmse_a_used:.2f}); before calibration RMSE b {r.rmse_b_prior:.2f}, "
+              f"a {r.rmse_a_default:.2f}; {r.seconds:.0f} s")
+        print(f"b: correlation {r.corr_b:.3f}, RMSE {r.rmse_b:.3f}")
+        print(f"a: correlation {r.corr_a:.3f}, RMSE {r.rmse_a:.3f}")
+        return 0
+    store = _open_store()
+    if store is None:
+        return 1
+    try:
+        rows = store.responses()
+    finally:
+        store.dispose()
+    out = args.out or cal.calibration_path()
+    previous = cal.Calibration.from_dict(json.loads(out.read_text())) if out.exists() else None
+    result = cal.calibrate(rows, bank.items, date=dt.date.today().isoformat(), previous=previous)
+    result.write(out)
+    used = sum(1 for c in result.items.values() if c.n >= result.min_answers)
+    print(f"{result.answers} answers in {result.attempts} attempts: {len(result.items)} items calibrated, "
+          f"{used} with n ≥ {result.min_answers} (the engine uses those)")
+    for d, link in sorted(result.linking.items()):
+        print(f"  {d:<26} linked by {link.method} (A {link.A:.2f}, B {link.B:+.2f}, anchors {link.anchors})")
+    if result.rho is not None:
+        state = "used" if result.usable_rho is not None else f"not used: fewer than {cal.MIN_RHO_ATTEMPTS} attempts"
+        print(f"between-domain correlation {result.rho.rho:.2f} ± {result.rho.se:.2f} "
+              f"from {result.rho.n} attempts ({state})")
+    else:
+        print("between-domain correlation: no attempt answered in two domains")
+    print(f"wrote {out}")
     return 0
 
 
@@ -175,7 +288,19 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("stats", help="items per domain, level, type and subtopic; flags gaps")
     s.add_argument("--subtopics", action="store_true", help="list counts per subtopic")
     s.add_argument("--strict", action="store_true", help="exit 1 when any domain is flagged")
-    for p in (v, s):
+    s.add_argument("--responses", action="store_true",
+                   help="item statistics from the stored answers (DATABASE_URL, else local SQLite)")
+    s.add_argument("--csv", type=Path, help="with --responses: also write the table to this CSV file")
+    s.add_argument("--all", action="store_true", help="with --responses: list items never shown too")
+    c = sub.add_parser("calibrate", help="calibrate 2PL parameters and the between-domain correlation "
+                                         "from stored answers; write scoring/data/calibration.json")
+    c.add_argument("--out", type=Path, default=None, help="calibration file (default: the engine's)")
+    c.add_argument("--simulate", type=int, metavar="N", default=0,
+                   help="instead: parameter recovery with N simulated examinees per domain")
+    c.add_argument("--random-share", type=float, default=0.0,
+                   help="with --simulate: share of items chosen at random instead of adaptively")
+    c.add_argument("--seed", type=int, default=1, help="with --simulate: random seed")
+    for p in (v, s, c):
         p.add_argument("--bank", type=Path, default=None, help="folder of YAML files")
         p.add_argument("--domain", action="append", help="limit to a domain (repeatable)")
     pn = sub.add_parser("panel", help="the blind difficulty panel: batches, collect, apply, report")
@@ -202,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
 
         args.ceiling = CEILING
     return {"validate": cmd_validate, "stats": cmd_stats, "panel": cmd_panel,
-            "exposure": cmd_exposure}[args.cmd](args)
+            "exposure": cmd_exposure, "calibrate": cmd_calibrate}[args.cmd](args)
 
 
 if __name__ == "__main__":

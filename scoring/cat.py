@@ -29,7 +29,7 @@ def cat_items(bank_items: Iterable[object]) -> list[CatItem]:
     """CatItems from question objects (anything with id, domain, subtopic, level, panel_mean)."""
     out = []
     for q in bank_items:
-        p = params_for(getattr(q, "level"), getattr(q, "panel_mean", None))
+        p = params_for(getattr(q, "level"), getattr(q, "panel_mean", None), getattr(q, "id", None))
         out.append(CatItem(id=q.id, domain=q.domain, subtopic=q.subtopic, a=p.a, b=p.b,  # type: ignore[attr-defined]
                            type=getattr(q, "type", "single_choice")))
     return out

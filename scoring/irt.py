@@ -2,7 +2,8 @@
 
 P(correct | θ) = 1 / (1 + exp(-a (θ - b)))   (logistic metric, no D = 1.702 scaling)
 
-Items without calibrated parameters get them from the blind panel that rated them (one documented
+An item calibrated from enough stored answers (``scoring.calibration``: n ≥ MIN_ANSWERS) uses its
+calibrated a and b. Items without calibrated parameters get them from the blind panel that rated them (one documented
 mapping, ``difficulty_from_panel``): difficulty b = panel mean − LEVEL_OFFSET on the same 0–4 scale
 as levels, discrimination a = DEFAULT_A. An item with no panel yet falls back to its level tag
 (LEVEL_B). The level scale shown to users is linear in θ: level = θ + LEVEL_OFFSET, clipped to
@@ -37,9 +38,16 @@ def difficulty_from_panel(panel_mean: float) -> float:
     return float(panel_mean) - LEVEL_OFFSET
 
 
-def params_for(level: int, panel_mean: float | None = None) -> ItemParams:
-    """Parameters of an item without calibrated ones: from its panel's mean rating where it has
-    one, else from its level tag."""
+def params_for(level: int, panel_mean: float | None = None, item_id: str | None = None) -> ItemParams:
+    """An item's parameters: calibrated ones when ``item_id`` has them with at least the documented
+    minimum number of answers (``scoring.calibration.MIN_ANSWERS``); else from its panel's mean
+    rating where it has one; else from its level tag."""
+    if item_id is not None:
+        from scoring.calibration import calibrated_params  # the calibration file, read once
+
+        calibrated = calibrated_params(item_id)
+        if calibrated is not None:
+            return calibrated
     if panel_mean is not None:
         return ItemParams(a=DEFAULT_A, b=difficulty_from_panel(panel_mean))
     return ItemParams(a=DEFAULT_A, b=LEVEL_B[level])

@@ -12,7 +12,7 @@ from scoring.cat import AdaptiveSession, cat_items
 from scoring.certs import catalogue
 from scoring.domains import taxonomy
 from scoring.irt import level_to_theta
-from scoring.joint import DEFAULT_RHO
+from scoring.calibration import current_rho
 from scoring.readiness import Profile
 from scoring.selection import CatItem
 from scoring.stopping import StopRule
@@ -95,8 +95,10 @@ def default_selector():
     return SympsonHetter(k=k) if k else RandomesqueMaxInfo()
 
 
-def verdict_settled(cert, priors: dict, rho: float = DEFAULT_RHO):
+def verdict_settled(cert, priors: dict, rho: float | None = None):
     """For a quick check: is the certification's verdict confident (ready or not yet)?"""
+    rho = current_rho() if rho is None else rho
+
     def settled(estimates) -> bool:
         v = cert_verdict(cert, estimates, priors, rho, project=False)
         return v.decided and max(v.p_pass, 1 - v.p_pass) >= STOP_CONFIDENCE
@@ -105,11 +107,14 @@ def verdict_settled(cert, priors: dict, rho: float = DEFAULT_RHO):
 
 def build_session(config: QuizConfig, items: Iterable[CatItem] | Iterable[object], profile: Profile,
                   answers: Sequence[tuple[str, bool]] = (), seen_before: Iterable[str] = (),
-                  target_cert: str | None = None, rho: float = DEFAULT_RHO) -> AdaptiveSession:
+                  target_cert: str | None = None, rho: float | None = None) -> AdaptiveSession:
     """The adaptive session for a quiz, with its answers so far replayed.
 
-    Cuts (for verdict stopping) and domain weights come from the quiz's certification, else from
-    ``target_cert`` (the first certification the user is considering)."""
+    ``rho``: the between-domain correlation; by default the one estimated from stored answers when
+    there were enough, else DEFAULT_RHO (``scoring.calibration.current_rho``). Cuts (for verdict
+    stopping) and domain weights come from the quiz's certification, else from ``target_cert``
+    (the first certification the user is considering)."""
+    rho = current_rho() if rho is None else rho
     items = list(items)
     cat = [i if isinstance(i, CatItem) else None for i in items]
     cat_list = [i for i in cat if i is not None] or cat_items(items)
@@ -145,7 +150,7 @@ def estimate_domains(answers: Sequence[tuple[object, bool]], profile: Profile) -
 
     by_domain: dict[str, list] = {}
     for q, correct in answers:
-        p = params_for(q.level, getattr(q, "panel_mean", None))  # type: ignore[attr-defined]
+        p = params_for(q.level, getattr(q, "panel_mean", None), q.id)  # type: ignore[attr-defined]
         by_domain.setdefault(q.domain, []).append(Response(p.a, p.b, bool(correct)))  # type: ignore[attr-defined]
     est = EAPEstimator()
     return {d: est.estimate(rs, profile.prior(d)) for d, rs in by_domain.items()}

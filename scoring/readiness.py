@@ -13,7 +13,8 @@ from scoring.certs import Certification, Resource, catalogue, study_guide
 from scoring.domains import taxonomy
 from scoring.estimator import Estimate, Prior
 from scoring.irt import level_to_theta
-from scoring.joint import DEFAULT_RHO, from_estimates
+from scoring.calibration import current_rho
+from scoring.joint import from_estimates
 from scoring.stopping import Verdict, p_at_or_above, verdict
 from scoring.verdict import MIN_ASSESSED, CertVerdict, cert_verdict
 
@@ -126,9 +127,10 @@ def _estimate_or_none(estimates: Mapping[str, Estimate | None], domain: str) -> 
 
 
 def starting_estimate(domain: str, estimates: Mapping[str, Estimate | None], profile: Profile,
-                      rho: float = DEFAULT_RHO) -> Estimate:
+                      rho: float | None = None) -> Estimate:
     """What we assume about a domain with no answers: the joint model's marginal given the
     assessed domains (``scoring.joint``). Used for readiness, never shown as a level."""
+    rho = current_rho() if rho is None else rho
     assessed = {d: e for d, e in estimates.items() if e is not None and e.assessed and d != domain}
     priors = {d: profile.prior(d) for d in [domain, *assessed]}
     m = from_estimates(assessed, priors, [domain], rho).marginal(domain)
@@ -136,7 +138,8 @@ def starting_estimate(domain: str, estimates: Mapping[str, Estimate | None], pro
 
 
 def domain_readiness(cert: Certification, estimates: Mapping[str, Estimate | None],
-                     profile: Profile, rho: float = DEFAULT_RHO) -> tuple[DomainReadiness, ...]:
+                     profile: Profile, rho: float | None = None) -> tuple[DomainReadiness, ...]:
+    rho = current_rho() if rho is None else rho
     weights = cert.domain_weights()
     assessed = {d: e for d, e in estimates.items() if e is not None and e.assessed}
     todo = [d for d in cert.required if d not in assessed]
@@ -204,12 +207,14 @@ def interest_in(cert: Certification, profile: Profile) -> float:
 
 
 def cert_readiness(cert: Certification, estimates: Mapping[str, Estimate | None],
-                   profile: Profile, rho: float = DEFAULT_RHO, project: bool = False) -> CertReadiness:
+                   profile: Profile, rho: float | None = None, project: bool = False) -> CertReadiness:
     """Readiness for one certification. ``project``: also estimate how many more questions would
-    settle an open verdict (costs a few milliseconds; the target certification needs it)."""
+    settle an open verdict (costs a few milliseconds; the target certification needs it).
+    ``rho``: the between-domain correlation (default: estimated from data when there is enough)."""
+    rho = current_rho() if rho is None else rho
     assessed = {d: e for d, e in estimates.items() if e is not None and e.assessed}
     priors = {d: profile.prior(d) for d in set(assessed) | set(cert.required)}
-    return CertReadiness(cert=cert, domains=domain_readiness(cert, estimates, profile),
+    return CertReadiness(cert=cert, domains=domain_readiness(cert, estimates, profile, rho),
                          fit=fit(cert, profile),
                          verdict=cert_verdict(cert, assessed, priors, rho, project=project))
 
@@ -221,7 +226,7 @@ ORDERS = {"readiness": "ordered by readiness; fit breaks ties",
 
 
 def ranking(estimates: Mapping[str, Estimate | None], profile: Profile, order: str = "readiness",
-            rho: float = DEFAULT_RHO) -> list[CertReadiness]:
+            rho: float | None = None) -> list[CertReadiness]:
     """Active certifications in the given order (see ORDERS). Retired ones are left out (see
     ``retired``)."""
     rows = [cert_readiness(c, estimates, profile, rho) for c in catalogue().certifications if c.active]

@@ -75,6 +75,21 @@ class AnswerRecord:
 
 
 @dataclass(frozen=True)
+class ResponseRecord:
+    """One stored answer, as item statistics and calibration read them (``scoring.itemstats``,
+    ``scoring.calibration``): which attempt, which item, and how it went."""
+
+    token: str
+    seq: int
+    item_id: str
+    domain: str
+    dont_know: bool  # "I don't know" (no response given)
+    correct: bool  # as graded; False for "I don't know"
+    seconds: float | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class AttemptRecord:
     token: str
     created_at: datetime
@@ -278,6 +293,23 @@ class Store:
                               config=h.config, status=h.status,
                               answers=by_token.get(h.token, []), estimates=est.get(h.token, {}))
                 for h in heads]
+
+
+    def responses(self, domains: list[str] | None = None) -> list[ResponseRecord]:
+        """Every stored answer (of ``domains`` only, if given), by attempt and seq: what item
+        statistics and calibration learn from. Reads in one query; the answer log of a free
+        app stays far below what fits in memory."""
+        q = sa.select(answers.c.token, answers.c.seq, answers.c.item_id, answers.c.domain,
+                      (answers.c.response.is_(None) | (sa.cast(answers.c.response, sa.String) == "null"))
+                      .label("dont_know"),
+                      answers.c.correct, answers.c.seconds, answers.c.created_at)
+        if domains:
+            q = q.where(answers.c.domain.in_(list(domains)))
+        with self._tx() as conn:
+            rows = conn.execute(q.order_by(answers.c.token, answers.c.seq)).all()
+        return [ResponseRecord(token=r.token, seq=r.seq, item_id=r.item_id, domain=r.domain,
+                               dont_know=bool(r.dont_know), correct=bool(r.correct) and not r.dont_know,
+                               seconds=r.seconds, created_at=_utc(r.created_at)) for r in rows]
 
 
 def _valid(token: object) -> bool:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from questions import Bank, BankError, QuestionBase, load_bank
 from questions.loader import bank_dir
+from scoring.calibration import calibration_path
 from scoring.cat import cat_items
 from scoring.certs import catalogue
 from scoring.quiz import (QuizConfig, build_session, estimate_domains, missed_subtopics,
@@ -260,8 +261,9 @@ def quiz_ended() -> bool:
 
 
 @functools.lru_cache(maxsize=4)
-def _cat_items(folder: str) -> list:
-    """The engine's view of the bank (item parameters), once per bank folder."""
+def _cat_items(folder: str, calibration: str = "") -> list:
+    """The engine's view of the bank (item parameters: calibrated where the calibration file has
+    enough answers for them, else panel or tag), once per bank folder and calibration file."""
     return cat_items(_load_bank(folder).items)
 
 
@@ -285,8 +287,9 @@ def session_for(config: QuizConfig, keep: bool = True):
         for item_id, correct in answers[len(session.answers):]:
             session.record(item_id, correct)
         return session
-    session = build_session(config, _cat_items(str(bank_dir())), prof, answers,
-                            st.session_state["seen_before"], target_cert=target)
+    items = _cat_items(str(bank_dir()), str(calibration_path()))
+    session = build_session(config, items, prof, answers, st.session_state["seen_before"],
+                            target_cert=target)
     if keep:
         st.session_state["_session"] = (key, session)
     return session
