@@ -48,6 +48,9 @@ def walk(page, url: str, tag: str) -> None:
         settle(page)
     page.goto(page.url.split("?")[0].replace("/quiz", "/results") + "?" + page.url.split("?")[1])
     shoot(page, f"{tag}-5-results")
+    for n, tab in enumerate(("Ranking", "Gaps and study plan"), 1):
+        page.get_by_role("tab", name=tab).click()
+        shoot(page, f"{tag}-5{'ab'[n - 1]}-results-{tab.split()[0].lower()}")
     link = page.locator('[data-testid="stCode"]', has_text="/results?s=").first.inner_text().strip()
     for name, path in (("6-certifications", "/certifications"), ("7-about", "/about")):
         page.goto(url + path)

@@ -7,7 +7,7 @@ from scoring.certs import catalogue
 from scoring.domains import taxonomy
 from scoring.irt import level_name
 from scoring.quiz import plan
-from scoring.readiness import ranking
+from scoring.readiness import target_certification
 from ui import icons, render, state
 from ui.tables import table
 
@@ -37,13 +37,9 @@ def setup() -> None:
     if mode == "quick":
         active = [c for c in cat.certifications if c.active]
         ids = [c.id for c in active]
-        preferred = next((c for c in prof.certs if c in ids), None)
-        for c in prof.certs:
-            old = cat.get(c)
-            if not old.active and old.successor in ids:
-                preferred = preferred or old.successor
-        # No certification named: start from the best fit for this profile (cloud, focus, years).
-        preferred = preferred or ranking(state.current_estimates(), prof)[0].cert.id
+        # The certification the results are about (last chosen, else on the profile's list, else
+        # the closest or best-fitting one): the same default everywhere.
+        preferred = target_certification(prof, state.chosen_target(), state.current_estimates()).id
         cert = st.selectbox("Certification", ids, index=ids.index(preferred) if preferred else 0,
                             format_func=lambda i: cat.get(i).name, key="setup_cert")
         st.caption("Retired exams are not offered for new candidates; their successors are.")
