@@ -66,12 +66,12 @@ def ranking_section(estimates, prof: Profile, interactive: bool = True) -> None:
     enough = [r for r in rank if r.enough_evidence]
     thin = [r for r in rank if not r.enough_evidence]
     if enough:
-        rows = [{"#": i, "Certification": r.cert.name, "Readiness": round(100 * r.readiness),
+        rows = [{"Certification": r.cert.name, "Readiness": round(100 * r.readiness),
                  "Verdict": r.verdict.outcome.value, "Fit": round(100 * r.fit.total),
                  "Why it fits (or not)": "; ".join(r.fit.reasons),
-                 "Assessed": f"{100 * r.assessed_share:.0f}% of the exam"}
-                for i, r in enumerate(enough, 1)]
+                 "Assessed": f"{100 * r.assessed_share:.0f}% of the exam"} for r in enough]
         st.dataframe(table(rows), hide_index=True, width="stretch", column_config={
+            "Certification": st.column_config.TextColumn("Certification", pinned=True),
             "Readiness": st.column_config.ProgressColumn("Readiness", format="%d%%", min_value=0, max_value=100,
                                                          help="The chance you would pass now"),
             "Fit": st.column_config.ProgressColumn("Fit", format="%d%%", min_value=0, max_value=100,
@@ -83,9 +83,9 @@ def ranking_section(estimates, prof: Profile, interactive: bool = True) -> None:
         st.markdown("**Too little evidence yet** (less than half of the exam answered): a quick "
                     "check asks only what that exam needs.")
         for r in thin:
-            c1, c2 = st.columns([3, 2], vertical_alignment="center")
-            c1.markdown(f"{r.cert.name} · {100 * r.assessed_share:.0f}% assessed · fit "
-                        f"{100 * r.fit.total:.0f}% ({'; '.join(r.fit.reasons)})")
+            c1, c2 = st.columns([3, 1], vertical_alignment="center")
+            c1.markdown(f"**{r.cert.name}** · {100 * r.assessed_share:.0f}% of the exam answered · "
+                        f"fit {100 * r.fit.total:.0f}%")
             if interactive:
                 with c2:
                     quick_check_button(r.cert, key=f"qc_{r.cert.id}", label="Quick check")
@@ -142,8 +142,9 @@ def target_picker(estimates, prof: Profile, chosen: str | None, interactive: boo
         return target
     options = [c.id for c in cat.certifications if c.active]
     pick = st.selectbox("Results for", options, index=options.index(target.id),
-                        format_func=lambda i: cat.get(i).name, key=f"target_{target.id}",
-                        help="The certification the verdict, the radar and the study plan are about. "
+                        format_func=lambda i: cat.get(i).short, key=f"target_{target.id}",
+                        help="The certification the verdict, the radar and the study plan are about (short "
+                             "names here; the full name is in the verdict). "
                              "By default: your last quick check, else the first on your list, else "
                              "the best fit for your profile.")
     if pick != target.id:
@@ -171,7 +172,7 @@ def dark_theme() -> bool:
 def radar_section(estimates, target: Certification, key: str, previous=()) -> list:
     ids = cat.ids
     chosen = st.multiselect("Certifications on the radar", ids, default=[target.id],
-                            format_func=lambda i: cat.get(i).name, key=f"radar_certs_{key}_{target.id}",
+                            format_func=lambda i: cat.get(i).short, key=f"radar_certs_{key}_{target.id}",
                             max_selections=4,
                             help="Your target is drawn first; add up to three more to compare.")
     certs = [cat.get(i) for i in chosen]
