@@ -112,7 +112,9 @@ st.caption(f"Catalogue reviewed on {day(cat.read_on)}. Each number names its sou
 st.header("Compare them all")
 st.caption("Click a column to sort. Ranges (e.g. 40–60 questions) sort by their midpoint and are spelt "
            "out in the last columns; the details below give every source.")
-st.dataframe(comparison(), hide_index=True, width="stretch", column_config={
+rows = comparison()
+st.dataframe(rows, hide_index=True, width="stretch", height=36 * (rows.num_rows + 1) + 3, column_config={
+    "Certification": st.column_config.TextColumn("Certification", pinned=True),
     "Price (USD)": st.column_config.NumberColumn(format="%d"),
     "Minutes": st.column_config.NumberColumn(format="%d"),
     "Questions": st.column_config.NumberColumn(format="%d"),
