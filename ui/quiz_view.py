@@ -63,7 +63,7 @@ def setup() -> None:
 def show_feedback(item_id: str) -> None:
     item = state.bank().by_id[item_id]
     ans = next(a for a in reversed(state.attempt()["answers"]) if a["item_id"] == item_id)
-    render.question_header(item)
+    render.question_header(item, answered=True)
     render.stem(item)
     render.feedback(item, ans["response"], bool(ans["correct"]))
     st.button("Next question", type="primary", key="next_question",
@@ -102,6 +102,7 @@ def finished(config, session, stopped_early: bool) -> None:
             outcome = "right" if a["correct"] else ("I don't know" if a["response"] is None else "wrong")
             with st.expander(f"{n}. {taxonomy().domain(item.domain).name} ({outcome}): "
                              f"{item.stem.strip().splitlines()[0][:90]}", icon=mark):
+                render.question_header(item, answered=True)
                 render.stem(item)
                 render.feedback(item, a["response"], bool(a["correct"]))
 

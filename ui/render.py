@@ -21,8 +21,13 @@ def _key(item: QuestionBase, suffix: str = "") -> str:
     return f"resp::{item.id}{suffix}"
 
 
-def question_header(item: QuestionBase) -> None:
+def question_header(item: QuestionBase, answered: bool = False) -> None:
+    """The domain; after the answer also the subtopic and the level. Before it, a subtopic such as
+    "Microsoft Foundry" could name the answer, and a level hints at how hard to think."""
     dom = taxonomy().domain(item.domain)
+    if not answered:
+        st.caption(dom.name)
+        return
     st.caption(f"{dom.name} · {dom.subtopics.get(item.subtopic, item.subtopic)} · "
                f"level {item.level} ({LEVELS[item.level]})")
 
