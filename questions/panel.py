@@ -46,9 +46,9 @@ class Rating:
 def as_candidate_sees_it(item: QuestionBase, code: str) -> str:
     """One item for a rater: what a candidate sees, and the key. Never its id, level or explanation."""
     dom = taxonomy().domain(item.domain)
-    lines = [f"### Item {code}", "",
-             f"*{dom.name} · {dom.subtopics.get(item.subtopic, item.subtopic)} · "
-             f"{TYPE_NAMES[item.type]}*", "", item.stem.strip(), ""]  # type: ignore[attr-defined]
+    # The candidate sees the domain, not the subtopic (which could name the answer).
+    lines = [f"### Item {code}", "", f"*{dom.name} · {TYPE_NAMES[item.type]}*", "",  # type: ignore[attr-defined]
+             item.stem.strip(), ""]
     if isinstance(item, CodeOutput):
         lines += ["```python", item.code.rstrip(), "```", ""]
     choices = item.shown_choices()
