@@ -190,10 +190,14 @@ def cmd_panel(args: argparse.Namespace) -> int:
         moved = {i: ov for i, ov in changed.items() if ov[0] != ov[1]}
         print(f"panels written for {len(changed)} items; {len(moved)} changed level")
     elif args.action == "report":
-        panels = {i: r for i, r in panel.current_panels(panel.read_ratings()).items() if i in bank.by_id}
-        print(panel.agreement(panels))
-        for i, r in sorted(panel.disagreements(panels).items()):
-            print(f"  disagree: {i} {r}")
+        ratings = panel.read_ratings()
+        before = {f"tags at {ref}": panel.tags_at(ref) for ref in args.before or ()}
+        text = panel.markdown_report(bank, ratings, before)
+        print(text)
+        if args.markdown:
+            from bench.report import write_section
+
+            write_section(args.markdown, "panel", text)
     return 0
 
 
@@ -313,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     pn.add_argument("--ids", help="a file of item ids to rate (default: every item)")
     pn.add_argument("--unrated", action="store_true", help="only items without a panel")
     pn.add_argument("--bank", type=Path, default=None, help="folder of YAML files")
+    pn.add_argument("--before", action="append", help="report: git revisions whose level tags to compare")
+    pn.add_argument("--markdown", type=Path, help="report: write it into this file's 'panel' section")
     ex = sub.add_parser("exposure", help="Sympson–Hetter exposure parameters by simulation")
     ex.add_argument("--ceiling", type=float, default=None, help="target exposure (default scoring.exposure.CEILING)")
     ex.add_argument("--iterations", type=int, default=12)

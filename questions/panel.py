@@ -219,3 +219,57 @@ def level_table(bank: Bank, levels: dict[str, int] | None = None) -> dict[str, d
         lvl = (levels or {}).get(q.id, q.level)
         out.setdefault(q.domain, {1: 0, 2: 0, 3: 0, 4: 0})[lvl] += 1
     return out
+
+
+def tags_at(ref: str, folder: str = "questions/bank") -> dict[str, int]:
+    """Level tags of the bank as it was at git revision ``ref`` (for the before/after report)."""
+    import subprocess
+
+    import yaml
+
+    names = subprocess.run(["git", "ls-tree", "--name-only", f"{ref}:{folder}"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    out: dict[str, int] = {}
+    for name in names:
+        if not name.endswith(".yaml"):
+            continue
+        raw = yaml.safe_load(subprocess.run(["git", "show", f"{ref}:{folder}/{name}"], capture_output=True,
+                                            text=True, check=True).stdout)
+        for it in raw.get("items", []):
+            out[it["id"]] = int(it["level"])
+    return out
+
+
+def markdown_report(bank: Bank, ratings: list[Rating], before: dict[str, dict[str, int]]) -> str:
+    """Agreement, and the level distribution per domain before (each named set of tags) and after."""
+    panels = {i: r for i, r in current_panels(ratings).items() if i in bank.by_id}
+    ag = agreement(panels)
+    now = {q.id: q.level for q in bank.items}
+    lines = [f"- Items rated: {len(panels)} of {len(bank)}; ratings kept: {len(ratings)} "
+             f"({ag.get('raters_per_item', 0)} independent raters per item).",
+             f"- Agreement: ICC(1) {ag.get('icc1', float('nan')):.2f} for one rater, ICC(1,k) "
+             f"{ag.get('icc1k', float('nan')):.2f} for the panel's mean; mean spread "
+             f"{ag.get('mean_spread', float('nan')):.2f} of a level; "
+             f"{100 * ag.get('within_one_level', 0):.0f}% of items rated within one level.",
+             f"- Spread of {MAX_PANEL_SPREAD:g} levels or more (rewrite and re-rate, or drop): "
+             f"{len(disagreements(panels))} items.", ""]
+    for name, tags in before.items():
+        common = [i for i in tags if i in now and i in panels]
+        down = sum(now[i] < tags[i] for i in common)
+        up = sum(now[i] > tags[i] for i in common)
+        lines.append(f"- From {name} to the panel: {len(common)} items compared, {down} moved down "
+                     f"({100 * down / max(1, len(common)):.0f}%), {up} up ({100 * up / max(1, len(common)):.0f}%), "
+                     f"{len(common) - down - up} unchanged.")
+    lines += ["", "| domain | " + " | ".join(f"{n} (L1/L2/L3/L4)" for n in before) + " | panel (L1/L2/L3/L4) | items |",
+              "|---|" + "---|" * (len(before) + 2)]
+    for d in taxonomy().domains:
+        cells = []
+        for tags in before.values():
+            c = [sum(1 for i, lv in tags.items() if i.startswith(d.id + "-") and lv == L) for L in (1, 2, 3, 4)]
+            cells.append("/".join(map(str, c)))
+        qs = bank.in_domain(d.id)
+        c = [sum(q.level == L for q in qs) for L in (1, 2, 3, 4)]
+        lines.append(f"| {d.id} | " + " | ".join(cells) + f" | {'/'.join(map(str, c))} | {len(qs)} |")
+    distinct = len({round(q.panel_mean, 3) for q in bank.items if q.panel_mean is not None})
+    lines += ["", f"Distinct difficulties (panel means): {distinct}."]
+    return "\n".join(lines)

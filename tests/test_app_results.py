@@ -133,7 +133,9 @@ def test_a_quick_check_for_one_certification_is_what_results_are_about():
     assert target(at) == aif.id
     sentence = verdict_sentence(at)
     assert sentence.startswith(f"{aif.name}: not ready yet (")
-    assert sentence.endswith("are furthest below what the exam expects.")
+    # the exam's biggest domain leads what is furthest below (every answer was "I don't know")
+    assert sentence.split("). ", 1)[1].startswith("Generative AI")
+    assert sentence.endswith("furthest below what the exam expects.")
     assert radar_certs(at) == [f"{aif.short} requires"]
     assert any(h.value == f"What to learn first for {aif.name}" for h in at.header)
     row = ranking_table(at)

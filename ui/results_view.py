@@ -35,7 +35,10 @@ def levels_table(estimates: dict, certs: list) -> None:
         e = estimates.get(d)
         row = {"Domain": tax.domain(d).name}
         if e is not None and e.assessed:
-            row.update({"Your level": f"{e.level:.1f} ± {e.se:.1f}", "Meaning": level_name(e.level),
+            # Rounded as a share link stores them (2 decimals) before showing 1, so the shared view
+            # shows exactly the owner's figures (2.349 would show 2.3 here but 2.4 from a link).
+            lv, se = round(e.level, 2), round(e.se, 2)
+            row.update({"Your level": f"{lv:.1f} ± {se:.1f}", "Meaning": level_name(lv),
                         "Answered": e.n})
         else:
             row.update({"Your level": "not assessed yet", "Meaning": "", "Answered": 0})
