@@ -7,8 +7,8 @@ k is found by simulation so that no item is given to more than CEILING of the ex
 first TEST_LENGTH questions of a domain:
 
     repeat: simulate examinees θ ~ N(0, 1) through the real adaptive session with the current k;
-            P(S) = share of examinees for whom the item was considered at least once;
-            k = 1 if P(S) ≤ CEILING else CEILING / P(S)
+            P(A) = share of examinees given the item in their first TEST_LENGTH questions;
+            k ← k × CEILING / P(A) where P(A) > CEILING (else k relaxes back towards 1)
 
 ``python -m questions exposure --write`` runs it and writes ``data/exposure.json``; the engine
 reads it once per process. An item added since has k = 1 until the next run.
@@ -72,13 +72,19 @@ def simulate(pool: Sequence[CatItem], k: Mapping[str, float], examinees: int, se
 
 def fit_domain(pool: Sequence[CatItem], ceiling: float = CEILING, iterations: int = 12,
                examinees: int = 500, seed: int = 7) -> dict[str, float]:
-    """Sympson–Hetter iterations for one domain's items."""
+    """Sympson–Hetter iterations for one domain's items.
+
+    The classic update (k = ceiling / P(selected)) oscillates when few items carry most of the
+    information; this one steers each item's observed exposure P(given) towards the ceiling
+    multiplicatively: over-exposed items get k × ceiling / P(given), under-used ones relax back
+    towards 1 by the square root of that factor."""
     k = {it.id: 1.0 for it in pool}
     for i in range(iterations):
-        considered, _, _ = simulate(pool, k, examinees, seed + i)
+        _, given, _ = simulate(pool, k, examinees, seed + i)
         for it in pool:
-            p_s = considered[it.id] / examinees
-            k[it.id] = 1.0 if p_s <= ceiling else ceiling / p_s
+            p_a = max(given[it.id] / examinees, 1e-3)
+            factor = ceiling / p_a
+            k[it.id] = min(1.0, max(0.01, k[it.id] * (factor if factor < 1 else factor ** 0.5)))
     return k
 
 
