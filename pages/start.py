@@ -4,7 +4,7 @@ import streamlit as st
 from scoring.certs import catalogue
 from scoring.domains import taxonomy
 from scoring.readiness import CLOUDS, FOCUSES
-from ui import state
+from ui import state, theme
 
 state.sync_with_url(__file__)
 if st.session_state.pop("bad_token", False):
@@ -50,7 +50,7 @@ with st.form("profile_form"):
                                    format_func=lambda v: f"{v} · {CONFIDENCE[v]}", key=f"conf_{a.id}")
             for a in taxonomy().areas
         }
-    saved = st.form_submit_button("Save profile and choose a quiz", type="primary")
+    saved = st.form_submit_button("Save profile and choose a quiz", type=theme.emphasis())
 
 if saved:
     state.save_profile({"years": years, "cloud": cloud, "focus": focus, "certs": certs,

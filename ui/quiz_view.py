@@ -8,7 +8,7 @@ from scoring.domains import taxonomy
 from scoring.irt import level_name
 from scoring.quiz import plan
 from scoring.readiness import target_certification
-from ui import icons, render, state
+from ui import icons, render, state, theme
 from ui.tables import table
 
 MODES = {
@@ -55,7 +55,7 @@ def setup() -> None:
     config = plan(mode, cert=cert, areas=areas, feedback=feedback, seed=state.new_seed())
     left = state.session_for(config, keep=False).questions_left()
     st.caption(f"About {left} questions; you can stop any time and still get results.")
-    if st.button("Start", type="primary", key="start_quiz"):
+    if st.button("Start", type=theme.emphasis(), key="start_quiz"):
         state.start_quiz(config)
         st.rerun()
 
@@ -66,7 +66,7 @@ def show_feedback(item_id: str) -> None:
     render.question_header(item, answered=True)
     render.stem(item)
     render.feedback(item, ans["response"], bool(ans["correct"]))
-    st.button("Next question", type="primary", key="next_question",
+    st.button("Next question", type=theme.emphasis(), key="next_question",
               on_click=lambda: st.session_state.pop("feedback_for", None))
 
 
@@ -149,7 +149,7 @@ def run(config) -> None:
         render.stem(item)
         render.inputs(item)
         c1, c2 = st.columns([1, 1])
-        c1.form_submit_button("Submit answer", type="primary", width="stretch",
+        c1.form_submit_button("Submit answer", type=theme.emphasis(), width="stretch",
                               on_click=submit, args=(item.id, False))
         c2.form_submit_button("I don't know", width="stretch", on_click=submit, args=(item.id, True))
     error = st.session_state.pop("quiz_error", None)

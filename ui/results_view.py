@@ -16,7 +16,7 @@ from scoring.readiness import (CLOUDS, FOCUSES, ORDERS, SALARY_BANDS, CertReadin
 from scoring.quiz import plan, profile_from_dict
 from scoring.verdict import Outcome
 from sharing import SharedResult, ShareLinkError, decode, encode, share_secret
-from ui import charts, icons, report, state
+from ui import charts, icons, report, state, theme
 from ui.tables import table
 
 cat = catalogue()
@@ -51,7 +51,7 @@ def levels_table(estimates: dict, certs: list) -> None:
 def quick_check_button(cert: Certification, key: str, label: str | None = None, primary: bool = False) -> None:
     """One click: start a quick check for ``cert`` and go to the quiz."""
     if st.button(label or f"Quick check for {cert.name}", key=key, icon=icons.QUIZ,
-                 type="primary" if primary else "secondary"):
+                 type=theme.emphasis() if primary else "secondary"):
         state.start_quiz(plan("quick", cert=cert.id, seed=state.new_seed()))
         st.switch_page("pages/quiz.py")
 
@@ -165,13 +165,6 @@ def _radar(est_key: tuple, cert_ids: tuple, prev_key: tuple, dark: bool):
                         previous=[(label, ests(k)) for label, k in prev_key], dark=dark)
 
 
-def dark_theme() -> bool:
-    try:
-        return (st.context.theme or {}).get("type") == "dark"
-    except Exception:  # no browser context (AppTest): the light theme
-        return False
-
-
 def radar_section(estimates, target: Certification, key: str, previous=()) -> list:
     ids = cat.ids
     chosen = st.multiselect("Certifications on the radar", ids, default=[target.id],
@@ -180,7 +173,7 @@ def radar_section(estimates, target: Certification, key: str, previous=()) -> li
                             help="Your target is drawn first; add up to three more to compare.")
     certs = [cat.get(i) for i in chosen]
     fig = _radar(charts.radar_key(estimates), tuple(chosen),
-                 tuple((label, charts.radar_key(e)) for label, e in previous), dark_theme())
+                 tuple((label, charts.radar_key(e)) for label, e in previous), theme.dark())
     st.plotly_chart(fig, key=f"radar_{key}", config={"displayModeBar": False})
     st.caption(f"Light blue bars: your level ± one standard error (more answers make them shorter). "
                f"{charts.NOT_ASSESSED_MARK} and hollow grey circles: not assessed yet (no level, not zero).")
