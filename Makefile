@@ -29,8 +29,9 @@ $(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.stamp-run
 
+# deploy/serve.py is `streamlit run app.py` that loads the app, bank and catalogue while starting.
 run: $(VENV)/.stamp-run
-	$(BIN)/streamlit run app.py
+	$(PY) -m deploy.serve
 
 # Development: Streamlit's file watcher back on, and a rerun on every saved change.
 dev: $(VENV)/.stamp-run

@@ -81,16 +81,20 @@ class Replica:
 
 def start_streamlit(app: str | Path = "app.py", *, port: int | None = None,
                     env: dict[str, str] | None = None, flags: list[str] | None = None,
-                    log: Path, wait: bool = True) -> Replica:
+                    log: Path, wait: bool = True, prewarm: bool = True) -> Replica:
     """`python -m streamlit run app` on 127.0.0.1 (the project's .streamlit/config.toml applies;
-    ``flags`` such as ``--runner.postScriptGC=true`` override it)."""
+    ``flags`` such as ``--runner.postScriptGC=true`` override it). CertRadar's own app.py starts
+    through deploy/serve.py, as `make run` does, unless ``prewarm`` is False."""
     port = port or free_port()
     full_env = {**os.environ, "STREAMLIT_SERVER_PORT": str(port),
                 "STREAMLIT_SERVER_ADDRESS": "127.0.0.1", "STREAMLIT_SERVER_HEADLESS": "true",
                 "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
     out = open(log, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app), *(flags or [])],
-                            cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    if prewarm and Path(app).resolve() == ROOT / "app.py":
+        cmd = [sys.executable, "-m", "deploy.serve", *(flags or [])]
+    else:
+        cmd = [sys.executable, "-m", "streamlit", "run", str(app), *(flags or [])]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     out.close()
     replica = Replica(port=port, proc=proc, log=log)
     if wait:

@@ -229,17 +229,17 @@ def test_postgres_outage_and_server_restart_lose_no_answer(postgres_server, tmp_
             for _ in range(2):
                 answer(page)
             assert "your last 2 answers" in page.inner_text("body")
+            stem = page.locator('[data-testid="stForm"]').inner_text()
             server.stop(signal.SIGKILL)
             postgres_server.start()
             server = start_streamlit(port=port, env=env, log=tmp_path / "streamlit-2.log")
-            # The tab reconnects by itself; the new server replays the outbox before it loads
-            # the attempt, so the quiz resumes after the 8th answer.
-            page.wait_for_function(
-                "() => { const p = document.querySelector('[data-testid=\"stProgress\"]');"
-                " return p && p.innerText.startsWith('Question 9'); }", timeout=90_000)
-            settle(page)
-            rows = stored(token)
+            # The tab reconnects by itself and reruns; the new server replays the outbox it finds
+            # on disk before it loads the attempt, so the quiz resumes after the 8th answer.
+            rows = wait_stored(token, 8, timeout=90)
             assert [r[0] for r in rows] == list(range(1, 9)) and len({r[2] for r in rows[2:]}) == 6
+            settle(page, timeout=60_000)
+            assert progress_text(page).startswith("Question 9")
+            assert page.locator('[data-testid="stForm"]').inner_text() == stem
             answer(page)
             assert progress_text(page).startswith("Question 10")
             assert len(stored(token)) == 9

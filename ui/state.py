@@ -90,7 +90,24 @@ def warn_store(message: str) -> None:
     st.session_state["store_warning"] = message
 
 
+#: How often the database notice refreshes itself while answers wait, and otherwise.
+OUTBOX_REFRESH_S = 5
+IDLE_REFRESH_S = 300
+
+
 def show_store_warning() -> None:
+    """The database's state for this tab, as a fragment that refreshes itself: the page says
+    when waiting answers are saved without a click. Its timer also makes a tab whose server went
+    away rerun as soon as it reconnects (to another replica, or to the restarted server), which
+    resumes the quiz from the database; without a timer on the page, Streamlit's frontend
+    reconnects silently and drops the next click."""
+    token = attempt()["token"]
+    waiting = bool(token) and outbox().pending(_outbox_db(), token) > 0
+    st.session_state["_outbox_fast"] = waiting
+    st.fragment(_store_notice, run_every=OUTBOX_REFRESH_S if waiting else IDLE_REFRESH_S)()
+
+
+def _store_notice() -> None:
     msg = st.session_state.get("store_warning")
     token = attempt()["token"]
     waiting = outbox().pending(_outbox_db(), token) if token else 0
@@ -103,6 +120,9 @@ def show_store_warning() -> None:
             "the quiz; just don't reload this page until then." + (f" ({msg})" if msg else ""),
             icon="⚠️")
         st.session_state["outbox_waited"] = True
+    elif st.session_state.get("_outbox_fast") and st.session_state.get("outbox_waited"):
+        st.session_state["_outbox_fast"] = False
+        st.rerun()  # the whole page: it says so below, and the notice slows down again
     elif st.session_state.pop("outbox_waited", False):
         st.session_state.pop("store_warning", None)
         st.success("The database is back: every answer you gave is saved.", icon="✅")
