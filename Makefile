@@ -14,7 +14,7 @@ help:
 	@echo "make cluster - 2 replicas + HAProxy + a throwaway PostgreSQL on this machine (deploy/)"
 	@echo "make test    - set up and run every test, browser, PostgreSQL and HAProxy tests included"
 	@echo "make bench   - run the benchmarks (rerun latency, adaptive-test simulation)"
-	@echo "make load    - the load benchmark: simulated users against a real server (about 40 min)"
+	@echo "make load    - the load benchmark: simulated users against a real server (about 40 min, loopback only)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CertRadar needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -83,10 +83,10 @@ load: $(VENV)/.stamp-dev
 	@bash scripts/ensure-postgres.sh > /dev/null
 	$(PY) bench/load.py --markdown docs/benchmarks.md
 	$(PY) bench/load.py --users 25 --defaults --markdown docs/benchmarks.md
+	$(PY) bench/load.py --users 200,400 --postgres --no-baseline --markdown docs/benchmarks.md
 	$(PY) bench/load.py --users 200,400 --replicas 2 --no-baseline --markdown docs/benchmarks.md
 	$(PY) bench/load.py --soak 1000 --markdown docs/benchmarks.md
-	$(PY) bench/load.py --cold-start 3 --markdown docs/benchmarks.md
-	$(PY) bench/load.py --cold-start 3 --defaults --markdown docs/benchmarks.md
+	$(PY) bench/load.py --cold-start 2 --markdown docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -83,7 +83,7 @@ def test_share_link_made_on_one_replica_opens_on_the_other(lb, browser):
 def test_simulated_users_through_the_proxy_use_both_replicas(lb):
     import psutil
 
-    from bench.load import Stats, quiz_user
+    from bench.load import Stats, quiz_user, threading_run
 
     procs = [psutil.Process(r.pid) for r in lb.replicas]
     before = [sum(p.cpu_times()[:2]) for p in procs]
@@ -93,7 +93,7 @@ def test_simulated_users_through_the_proxy_use_both_replicas(lb):
         stop = time.monotonic() + 8
         await asyncio.gather(*(quiz_user(lb.url, stats, random.Random(i), (0.2, 0.5), stop)
                                for i in range(6)))
-    asyncio.run(users())
+    threading_run(users())  # Playwright's sync API holds this thread's event loop
     assert not stats.errors, stats.errors[:3]
     assert stats.setup_done == 6 and len(stats.latencies) >= 12
     used = [sum(p.cpu_times()[:2]) - b for p, b in zip(procs, before)]
