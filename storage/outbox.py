@@ -57,11 +57,20 @@ class Outbox:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                   timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")  # on disk before the page goes on
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                       timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")  # on disk before the page goes on
+            self.durable = True
+        except (OSError, sqlite3.Error) as exc:
+            # A read-only disk: keep waiting writes in memory (they survive an outage of the
+            # database, not a restart of this process) rather than fail the page.
+            _LOG.error("outbox: cannot use %s (%s); waiting writes are kept in memory only",
+                       self.path, exc)
+            self._db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            self.durable = False
         self._db.execute("""CREATE TABLE IF NOT EXISTS writes (
             id INTEGER PRIMARY KEY AUTOINCREMENT, db TEXT NOT NULL, token TEXT NOT NULL,
             op TEXT NOT NULL, args TEXT NOT NULL, kwargs TEXT NOT NULL, created_at REAL NOT NULL,

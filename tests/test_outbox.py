@@ -152,6 +152,16 @@ def test_a_write_refused_for_good_is_set_aside_and_the_rest_goes_on(store, tmp_p
     assert len(store.load_attempt(token).answers) == 1
 
 
+def test_an_unwritable_outbox_file_falls_back_to_memory(store, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    box = Outbox(blocker / "outbox.sqlite3")  # its folder cannot be created
+    assert not box.durable
+    token = new_token()
+    _quiz_writes(box, token, 2)
+    assert box.flush("db", store) == 0 and len(store.load_attempt(token).answers) == 2
+
+
 # --- the whole path: a real server, a real PostgreSQL, a real Chromium --------------------------
 def _pg_stop(server) -> None:
     server._run("pg_ctl", "stop", "-D", str(server.data_dir), "-m", "fast", "-w")
