@@ -223,7 +223,7 @@ def test_postgres_outage_and_server_restart_lose_no_answer(postgres_server, tmp_
                 answer(page)
             assert progress_text(page).startswith("Question 6")
             body = page.inner_text("body")
-            assert "cannot be reached" in body and "your last 3 answers" in body, body[:1500]
+            assert "cannot be saved right now" in body and "Your last 3 answers are kept" in body, body[:1500]
 
             # ... and comes back: the outbox writes them, in order, exactly once.
             postgres_server.start()
@@ -238,7 +238,7 @@ def test_postgres_outage_and_server_restart_lose_no_answer(postgres_server, tmp_
             _pg_stop(postgres_server)
             for _ in range(2):
                 answer(page)
-            assert "your last 2 answers" in page.inner_text("body")
+            assert "Your last 2 answers are kept" in page.inner_text("body")
             stem = page.locator('[data-testid="stForm"]').inner_text()
             server.stop(signal.SIGKILL)
             postgres_server.start()

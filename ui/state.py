@@ -113,12 +113,12 @@ def _store_notice() -> None:
     waiting = outbox().pending(_outbox_db(), token) if token else 0
     if waiting:
         n = outbox().waiting_answers(_outbox_db(), token)
-        what = f"your last {n} answer{'s' if n != 1 else ''}" if n else "your progress"
+        what = f"Your last {n} answer{'s are' if n != 1 else ' is'}" if n else "Your progress is"
         st.warning(
-            f"The database cannot be reached right now, so {what} {'is' if n == 1 else 'are'} "
-            "kept on this server and will be saved, in order, as soon as it is back. Go on with "
-            "the quiz; just don't reload this page until then." + (f" ({msg})" if msg else ""),
-            icon="⚠️")
+            "Your answers cannot be saved right now: the database cannot be reached. "
+            f"{what} kept on this server and will be saved, in order, as soon as it is back. "
+            "Go on with the quiz; just don't reload this page until then."
+            + (f" ({msg})" if msg else ""), icon="⚠️")
         st.session_state["outbox_waited"] = True
     elif st.session_state.get("_outbox_fast") and st.session_state.get("outbox_waited"):
         st.session_state["_outbox_fast"] = False
