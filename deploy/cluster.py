@@ -174,12 +174,13 @@ def cluster(replicas: int = 2, *, port: int | None = None, app: str = "app.py",
                       "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32),
                       **(env or {})}
         # Replicas start in parallel (each is a few seconds of imports), then are waited for.
-        reps = []
+        reps: list[Replica] = []
+        # Stops whatever replicas the cluster has at the end, restarted ones included.
+        stack.callback(lambda: [r.stop() for r in reps])
         for i in range(replicas):
             r = start_streamlit(app, env={**shared_env,
                                           "CERTRADAR_OUTBOX_PATH": str(workdir / f"outbox{i + 1}.sqlite3")},
                                 flags=flags, log=workdir / f"replica{i + 1}.log", wait=False)
-            stack.callback(lambda r=r: r.stop())
             reps.append(r)
         for r in reps:
             wait_healthy(r.url, r.proc, log=r.log)
