@@ -187,11 +187,17 @@ class Store:
             ) from e
 
     # -- writes ----------------------------------------------------------------------------
-    def create_attempt(self, profile: dict, config: dict) -> str:
+    def create_attempt(self, profile: dict, config: dict, token: str | None = None) -> str:
+        """A new attempt; returns its token. With ``token`` (chosen by the caller, e.g. while the
+        database was down), creating it again is a no-op: a retried write adds nothing."""
         _check_json(profile, config)
-        token = token_urlsafe(16)
+        if token is not None and not _valid(token):
+            raise ValueError(f"malformed token {token!r}")
+        token = token or new_token()
         now = _now()
         with self._tx() as conn:
+            if conn.execute(sa.select(attempts.c.token).where(attempts.c.token == token)).first():
+                return token
             conn.execute(sa.insert(attempts).values(token=token, created_at=now, updated_at=now,
                                                     config=config, status="open"))
             conn.execute(sa.insert(profiles).values(token=token, data=profile, updated_at=now))
@@ -212,17 +218,26 @@ class Store:
                          .values(config=config, updated_at=now))
 
     def record_answer(self, token: str, item_id: str, domain: str, response: Any,
-                      correct: bool | None, seconds: float | None) -> int:
-        """Append an answer; returns its seq (1, 2, ...) within the attempt."""
+                      correct: bool | None, seconds: float | None,
+                      answer_id: str | None = None) -> int:
+        """Append an answer; returns its seq (1, 2, ...) within the attempt. With ``answer_id``
+        (the writer's unique id for this answer), writing it again returns the seq it already
+        has and adds nothing: retries and replays are exactly once."""
         _check_json(response)
         with self._tx() as conn:
             now = self._lock(conn, token)
-            last = conn.execute(sa.select(sa.func.max(answers.c.seq))
-                                .where(answers.c.token == token)).scalar()
+            last, existing = conn.execute(sa.select(
+                sa.select(sa.func.max(answers.c.seq)).where(answers.c.token == token).scalar_subquery(),
+                sa.select(answers.c.seq).where(answers.c.answer_id == answer_id).scalar_subquery()
+                if answer_id is not None else sa.null(),
+            )).one()
+            if existing is not None:
+                return existing
             seq = (last or 0) + 1
             conn.execute(sa.insert(answers).values(
                 token=token, seq=seq, item_id=item_id, domain=domain, response=response,
-                correct=correct, seconds=None if seconds is None else float(seconds), created_at=now))
+                correct=correct, seconds=None if seconds is None else float(seconds), created_at=now,
+                answer_id=answer_id))
         return seq
 
     def save_estimates(self, token: str, estimates: dict[str, dict]) -> None:
@@ -246,16 +261,27 @@ class Store:
                          .values(status="finished", updated_at=now))
 
     def _lock(self, conn: Connection, token: str) -> datetime:
-        """Lock the attempt row (PostgreSQL; SQLite holds the write lock already), touch
-        updated_at and return the timestamp to use. KeyError if there is no such attempt."""
-        found = _valid(token) and conn.execute(
-            sa.select(attempts.c.token).where(attempts.c.token == token).with_for_update()
-        ).first()
-        if not found:
-            raise KeyError(f"no attempt with token {token!r}")
+        """Touch the attempt's updated_at, which also locks its row (PostgreSQL; SQLite holds the
+        write lock already), and return the timestamp to use. KeyError if there is no such
+        attempt. One statement: this runs on every answer."""
         now = _now()
-        conn.execute(sa.update(attempts).where(attempts.c.token == token).values(updated_at=now))
+        done = _valid(token) and conn.execute(
+            sa.update(attempts).where(attempts.c.token == token).values(updated_at=now)).rowcount
+        if not done:
+            raise KeyError(f"no attempt with token {token!r}")
         return now
+
+    #: The writes the outbox may replay (storage.outbox), by name.
+    WRITES = ("create_attempt", "update_profile", "update_config", "record_answer",
+              "save_estimates", "finish_attempt")
+
+    def apply(self, op: str, token: str, args: list | tuple = (), kwargs: dict | None = None) -> Any:
+        """Run one of WRITES for ``token``, as the outbox stored it."""
+        if op not in self.WRITES:
+            raise ValueError(f"unknown write {op!r}")
+        if op == "create_attempt":
+            return self.create_attempt(*args, token=token, **(kwargs or {}))
+        return getattr(self, op)(token, *args, **(kwargs or {}))
 
     # -- reads -----------------------------------------------------------------------------
     def load_attempt(self, token: str) -> AttemptRecord | None:
@@ -310,6 +336,11 @@ class Store:
         return [ResponseRecord(token=r.token, seq=r.seq, item_id=r.item_id, domain=r.domain,
                                dont_know=bool(r.dont_know), correct=bool(r.correct) and not r.dont_know,
                                seconds=r.seconds, created_at=_utc(r.created_at)) for r in rows]
+
+
+def new_token() -> str:
+    """An unguessable attempt token (22 URL-safe characters)."""
+    return token_urlsafe(16)
 
 
 def _valid(token: object) -> bool:

@@ -49,7 +49,11 @@ answers = sa.Table(
     sa.Column("correct", sa.Boolean, nullable=True),
     sa.Column("seconds", sa.Float, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # The writer's own id for the answer (v2): a write retried after a lost reply, or replayed from
+    # the outbox after an outage, finds its answer already there instead of adding it twice.
+    sa.Column("answer_id", sa.String(64), nullable=True),
     sa.PrimaryKeyConstraint("token", "seq", name="answers_token_seq"),  # the unique (token, seq)
+    sa.Index("answers_answer_id", "answer_id", unique=True),
 )
 
 estimates = sa.Table(
@@ -66,11 +70,34 @@ estimates = sa.Table(
 
 
 def _v1_initial(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[attempts, profiles, answers, estimates])
+    # The v1 tables, spelled out: ``answers`` has grown since (see _v2_answer_ids).
+    v1 = sa.MetaData()
+    for table in (attempts, profiles, estimates):
+        table.to_metadata(v1)
+    sa.Table(
+        "answers", v1,
+        sa.Column("token", sa.String(64), sa.ForeignKey("attempts.token", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("item_id", sa.String(200), nullable=False),
+        sa.Column("domain", sa.String(100), nullable=False),
+        sa.Column("response", sa.JSON, nullable=True),
+        sa.Column("correct", sa.Boolean, nullable=True),
+        sa.Column("seconds", sa.Float, nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("token", "seq", name="answers_token_seq"),
+    )
+    v1.create_all(conn)
+
+
+def _v2_answer_ids(conn: Connection) -> None:
+    """answers.answer_id: an idempotency key, so that no answer is stored twice."""
+    conn.execute(sa.text("ALTER TABLE answers ADD COLUMN answer_id VARCHAR(64)"))
+    conn.execute(sa.text("CREATE UNIQUE INDEX answers_answer_id ON answers (answer_id)"))
 
 
 Migration = Callable[[Connection], None]
-MIGRATIONS: list[Migration] = [_v1_initial]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_answer_ids]
 
 # An arbitrary constant: the PostgreSQL advisory lock that serialises concurrent upgrades.
 _PG_LOCK_ID = 7_210_431_977

@@ -22,7 +22,7 @@ from scoring.certs import catalogue
 from scoring.quiz import (QuizConfig, build_session, estimate_domains, missed_subtopics,
                           profile_from_dict)
 from scoring.readiness import Profile
-from storage import Store, StoreUnavailable, database_url
+from storage import Store, StoreUnavailable, database_url, new_token, outbox, url_key
 
 TOKEN_PARAM = "a"
 SHARE_PARAM = "s"
@@ -80,8 +80,10 @@ def store() -> Store | None:
     except StoreUnavailable as exc:
         _STORE_FAILURES[url] = (time.monotonic(), str(exc))
         warn_store(str(exc))
+        outbox().attach(url_key(url), opener=lambda: Store(url))  # it retries on its own
         return None
     _STORE_FAILURES.pop(url, None)
+    outbox().attach(url_key(url), s)
     return s
 
 
@@ -89,9 +91,43 @@ def warn_store(message: str) -> None:
     st.session_state["store_warning"] = message
 
 
+#: How often the database notice refreshes itself while answers wait, and otherwise.
+OUTBOX_REFRESH_S = 5
+IDLE_REFRESH_S = 300
+
+
 def show_store_warning() -> None:
+    """The database's state for this tab, as a fragment that refreshes itself: the page says
+    when waiting answers are saved without a click. Its timer also makes a tab whose server went
+    away rerun as soon as it reconnects (to another replica, or to the restarted server), which
+    resumes the quiz from the database; without a timer on the page, Streamlit's frontend
+    reconnects silently and drops the next click."""
+    token = attempt()["token"]
+    waiting = bool(token) and outbox().pending(_outbox_db(), token) > 0
+    st.session_state["_outbox_fast"] = waiting
+    st.fragment(_store_notice, run_every=OUTBOX_REFRESH_S if waiting else IDLE_REFRESH_S)()
+
+
+def _store_notice() -> None:
     msg = st.session_state.get("store_warning")
-    if msg:
+    token = attempt()["token"]
+    waiting = outbox().pending(_outbox_db(), token) if token else 0
+    if waiting:
+        n = outbox().waiting_answers(_outbox_db(), token)
+        what = f"Your last {n} answer{'s are' if n != 1 else ' is'}" if n else "Your progress is"
+        st.warning(
+            "Your answers cannot be saved right now: the database cannot be reached. "
+            f"{what} kept on this server and will be saved, in order, as soon as it is back. "
+            "Go on with the quiz; just don't reload this page until then."
+            + (f" ({msg})" if msg else ""), icon="⚠️")
+        st.session_state["outbox_waited"] = True
+    elif st.session_state.get("_outbox_fast") and st.session_state.get("outbox_waited"):
+        st.session_state["_outbox_fast"] = False
+        st.rerun()  # the whole page: it says so below, and the notice slows down again
+    elif st.session_state.pop("outbox_waited", False):
+        st.session_state.pop("store_warning", None)
+        st.success("The database is back: every answer you gave is saved.", icon="✅")
+    elif msg:
         st.warning(
             "Results cannot be saved right now, so a page refresh would lose them; the quiz goes on "
             f"in this browser tab. ({msg})", icon="⚠️")
@@ -153,6 +189,8 @@ def sync_with_url(page_file: str | None = None) -> None:
         rec = None
         if s is not None:
             try:
+                if outbox().pending(_outbox_db(), token):  # its writes first (e.g. after a restart)
+                    outbox().flush(_outbox_db(), s, token=token, timeout=5)
                 rec = s.load_attempt(token)
             except StoreUnavailable as exc:
                 warn_store(str(exc))
@@ -168,38 +206,49 @@ def sync_with_url(page_file: str | None = None) -> None:
             st.session_state["profile"] = rec.profile or None
             st.session_state.pop("feedback_for", None)
             st.session_state.pop("seen_before", None)
-        elif s is not None:
+        elif s is not None and not outbox().pending(_outbox_db(), token):
             st.session_state["bad_token"] = True
             del st.query_params[TOKEN_PARAM]
     elif att["token"] and not token:
         st.query_params[TOKEN_PARAM] = att["token"]
 
 
-def _persist(fn_name: str, *args: Any) -> None:
-    att = attempt()
+# --- the outbox: no write lost while the database is down (storage/outbox.py) -------------
+def _outbox_db() -> str:
+    return url_key(database_url(secrets_mapping()))
+
+
+def _write(fn_name: str, token: str, *args: Any, **kwargs: Any) -> None:
+    """Write to the database now or, when it cannot be reached (or this attempt's earlier
+    writes still wait), keep the write in the outbox on this server's disk; the outbox writes
+    it, in order and exactly once, when the database is back."""
+    box, db = outbox(), _outbox_db()
     s = store()
-    if s is None or not att["token"]:
-        return
-    try:
-        getattr(s, fn_name)(att["token"], *args)
-    except StoreUnavailable as exc:
-        warn_store(str(exc))
-    else:
-        st.session_state.pop("store_warning", None)
+    if s is not None and not box.pending(db, token):
+        try:
+            s.apply(fn_name, token, args, kwargs)
+        except StoreUnavailable as exc:
+            warn_store(str(exc))
+        else:
+            st.session_state.pop("store_warning", None)
+            return
+    box.add(db, token, fn_name, args, kwargs)
+
+
+def _persist(fn_name: str, *args: Any, **kwargs: Any) -> None:
+    att = attempt()
+    if att["token"]:
+        _write(fn_name, att["token"], *args, **kwargs)
 
 
 def _ensure_token() -> None:
+    """The attempt's token, chosen here so that it can go into the URL (and its writes into the
+    outbox) even while the database is down."""
     att = attempt()
     if att["token"]:
         return
-    s = store()
-    if s is None:
-        return
-    try:
-        att["token"] = s.create_attempt(profile_dict() or {}, _config_blob(att))
-    except StoreUnavailable as exc:
-        warn_store(str(exc))
-        return
+    att["token"] = new_token()
+    _write("create_attempt", att["token"], profile_dict() or {}, _config_blob(att))
     st.query_params[TOKEN_PARAM] = att["token"]
 
 
@@ -299,7 +348,8 @@ def record_answer(item: QuestionBase, response: Any, correct: bool, seconds: flo
     att = attempt()
     att["answers"].append({"item_id": item.id, "domain": item.domain, "response": response,
                            "correct": correct, "seconds": seconds})
-    _persist("record_answer", item.id, item.domain, response, correct, seconds)
+    _persist("record_answer", item.id, item.domain, response, correct, seconds,
+             answer_id=pysecrets.token_hex(16))  # written exactly once, however often retried
 
 
 def save_estimates(estimates: dict) -> None:
