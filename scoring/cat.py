@@ -13,7 +13,7 @@ import numpy as np
 
 from scoring.estimator import EAPEstimator, Estimate, Estimator, Prior, Response
 from scoring.irt import params_for
-from scoring.joint import DEFAULT_RHO, conditional_prior, likelihood_from
+from scoring.joint import DEFAULT_RHO, likelihood_from, posterior
 from scoring.selection import CatItem, RandomesqueMaxInfo, Selector
 from scoring.stopping import p_at_or_above
 from scoring.stopping import StopRule
@@ -68,6 +68,7 @@ class AdaptiveSession:
         self._given: set[str] = set()
         self._answered: dict[str, list[tuple[CatItem, bool]]] = {}
         self._settled_at: tuple[int, bool] | None = None
+        self._joint_at: tuple[int, tuple] | None = None
         replay, self.answers = list(self.answers), []
         for item_id, correct in replay:
             self.record(item_id, correct)
@@ -102,13 +103,32 @@ class AdaptiveSession:
         return self._raw[domain]
 
     def prior(self, domain: str) -> Prior:
-        """The domain's prior given the answers in the *other* domains (``scoring.joint``)."""
+        """The domain's prior given the answers in the *other* domains (``scoring.joint``).
+
+        One joint posterior over the session's domains per answer; each domain's prior is its
+        leave-one-out marginal, taking its own likelihood back out of that posterior (rank one:
+        precision P − λ e eᵀ), so a rerun costs one small matrix inverse, not one per domain."""
         others = [d for d in self._answered if d != domain and d in self._by_domain]
         if not others or not self.rho:
             return self.base_prior(domain)
-        priors = {d: self.base_prior(d) for d in [domain, *others]}
-        lks = {d: likelihood_from(self._raw_estimate(d), priors[d]) for d in others}
-        return conditional_prior(domain, priors, lks, self.rho)
+        post, lks = self._joint()
+        i = post.domains.index(domain)
+        m, c = float(post.mean[i]), float(post.cov[i, i])
+        lk = lks.get(domain)
+        if lk is not None:
+            keep = 1.0 - lk.precision * c
+            m, c = (m - lk.precision * lk.mean * c) / keep, c / keep
+        return Prior(mean=m, sd=float(np.sqrt(c)))
+
+    def _joint(self):
+        n = len(self.answers)
+        if self._joint_at is None or self._joint_at[0] != n:
+            doms = list(self.domains)
+            priors = {d: self.base_prior(d) for d in doms}
+            lks = {d: lk for d in self._answered if d in self._by_domain
+                   and (lk := likelihood_from(self._raw_estimate(d), priors[d])) is not None}
+            self._joint_at = (n, (posterior(doms, priors, lks, self.rho), lks))
+        return self._joint_at[1]
 
     def estimate(self, domain: str) -> Estimate:
         if domain not in self._cache:

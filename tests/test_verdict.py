@@ -118,3 +118,25 @@ def test_a_quick_check_stops_once_the_certification_verdict_is_settled():
     assert all(strong.own_estimates()[d].n >= 1 for d in cert.required)  # every domain was asked
     v = cert_verdict(cert, strong.own_estimates(), {})
     assert v.outcome is Outcome.READY
+
+
+def test_a_sessions_priors_are_the_joint_models_leave_one_out_marginals():
+    """The engine's fast path (one joint posterior, each domain's own answers taken back out) gives
+    the same prior as conditioning on the other domains directly."""
+    from questions import load_bank
+    from scoring.cat import AdaptiveSession, cat_items
+    from scoring.joint import conditional_prior
+
+    items = [it for it in cat_items(load_bank().items)
+             if it.domain in ("statistics", "probability", "mlops", "nlp")]
+    s = AdaptiveSession(items, ["statistics", "probability", "mlops", "nlp"], rho=0.6,
+                        priors={"statistics": Prior(0.25, 1.0)})
+    rng = np.random.default_rng(4)
+    for _ in range(9):
+        it = s.next_item()
+        s.record(it.id, bool(rng.random() < 0.6))
+    for d in s.domains:
+        others = {o: likelihood_from(s._raw_estimate(o), s.base_prior(o)) for o in s._answered if o != d}
+        want = conditional_prior(d, {o: s.base_prior(o) for o in s.domains}, others, 0.6)
+        got = s.prior(d)
+        assert got.mean == pytest.approx(want.mean, abs=1e-9) and got.sd == pytest.approx(want.sd, abs=1e-9)
