@@ -33,6 +33,8 @@ EXPOSURE_FILE = DATA_DIR / "exposure.json"
 CEILING = 0.2
 #: Exposure is measured over a domain's first this-many questions (an area quiz's maximum).
 TEST_LENGTH = 10
+#: A domain's ceiling is at least this many times its average exposure (TEST_LENGTH / items).
+HEADROOM = 1.2
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +80,10 @@ def fit_domain(pool: Sequence[CatItem], ceiling: float = CEILING, iterations: in
     information; this one steers each item's observed exposure P(given) towards the ceiling
     multiplicatively: over-exposed items get k × ceiling / P(given), under-used ones relax back
     towards 1 by the square root of that factor."""
+    # Each examinee takes TEST_LENGTH of the pool's items, so the average exposure is
+    # TEST_LENGTH / pool size: a ceiling below that cannot hold, and one just above it forces a
+    # random order. Small pools get a ceiling HEADROOM times the average instead.
+    ceiling = max(ceiling, HEADROOM * min(TEST_LENGTH, len(pool)) / max(1, len(pool)))
     k = {it.id: 1.0 for it in pool}
     for i in range(iterations):
         _, given, _ = simulate(pool, k, examinees, seed + i)
