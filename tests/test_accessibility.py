@@ -93,6 +93,11 @@ def test_no_serious_violation_anywhere_a_user_goes(browser, server, scheme):
     problems: list[str] = []
     page.goto(server)
     problems += serious(page, "Start")
+    # A chosen certification shows as a chip (filled with the theme's primary colour).
+    from tests.test_browser import pick_in_multiselect
+    pick_in_multiselect(page, "AWS ML Engineer")
+    assert page.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]').count() == 1
+    problems += serious(page, "Start, a certification chosen")
     page.goto(f"{server}/quiz")
     problems += serious(page, "Quiz setup")
     # A question of each type: skip with "I don't know" until each has been on screen.

@@ -3,6 +3,7 @@
 reviewed); user text is only ever shown as plain text or code, never as Markdown or HTML."""
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import streamlit as st
@@ -32,13 +33,27 @@ def question_header(item: QuestionBase, answered: bool = False) -> None:
                f"level {item.level} ({LEVELS[item.level]})")
 
 
+# Code as a keyboard-scrollable block. Code lines run to about 110 characters and scroll sideways
+# on a phone; a scrolling region must take keyboard focus to be scrolled without a mouse (axe:
+# scrollable-region-focusable), and st.code cannot be given a tabindex. Plain, not
+# syntax-coloured: Streamlit's token colours fall under the 4.5:1 contrast small text needs. Only
+# bank text (ours, reviewed) comes here, and it is escaped; user text is never drawn as HTML.
+_CODE_STYLE = ("margin:0 0 1rem 0; padding:0.9rem 1rem; border-radius:0.5rem; overflow-x:auto; "
+               "white-space:pre; background:rgba(128,128,128,0.14); color:inherit; "
+               "font-family:'Source Code Pro',ui-monospace,monospace; font-size:0.875rem; "
+               "line-height:1.5")
+
+
+def code_block(text: str, label: str = "Code") -> None:
+    st.html(f'<pre tabindex="0" role="region" aria-label="{html.escape(label)}" '
+            f'data-testid="crCode" style="{_CODE_STYLE}"><code>{html.escape(text.rstrip())}</code></pre>')
+
+
 def stem(item: QuestionBase) -> None:
     st.markdown(item.stem)
     code = getattr(item, "code", None)
     if code:
-        # Plain, not syntax-coloured: Streamlit's token colours (#1c83e1, #29b09d…) fall under the
-        # 4.5:1 contrast small text needs, and cannot be themed.
-        st.code(code.rstrip("\n"), language=None)
+        code_block(code, "Code of the question")
     if item.instructions:
         st.caption(item.instructions)
 
@@ -93,7 +108,7 @@ def feedback(item: QuestionBase, response: Any, correct: bool) -> None:
     if not correct:
         st.markdown("**Correct answer:**")
         if item.type == "code_output":  # type: ignore[attr-defined]
-            st.code(item.answer_text(), language=None)
+            code_block(item.answer_text(), "Printed output")
         else:
             st.markdown(item.answer_text())
     st.markdown("**Why:** " + item.explanation)
