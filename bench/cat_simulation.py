@@ -202,7 +202,7 @@ def targets(rows, certs) -> list[str]:
     for bank in ("synthetic", "real"):
         ratio = get[(bank, "uncontrolled")]["items_to_se"] / get[(bank, "random")]["items_to_se"]
         goal = 0.65 if bank == "real" else 0.60
-        out.append(f"{bank} bank: items to SE<0.5, adaptive / random = {ratio:.2f} (target ≤ {goal:.2f}) "
+        out.append(f"{bank} bank: items to SE<0.5, adaptive / random = {ratio:.3f} (target ≤ {goal:.2f}) "
                    f"{'MET' if ratio <= goal else 'NOT MET'}")
     real_u, real_x = get[("real", "uncontrolled")], get[("real", "exposure-controlled")]
     d = real_x["rmse@10"] - real_u["rmse@10"]

@@ -138,9 +138,15 @@ def target_readiness(cert: Certification, estimates, prof: Profile) -> CertReadi
     return _target_readiness(cert.id, charts.radar_key(estimates), _prof_key(prof))
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _target_id(est_key: tuple, prof_key: str, chosen: str | None) -> str:
+    return target_certification(profile_from_dict(_json(prof_key)), chosen, _ests(est_key)).id
+
+
 def target_picker(estimates, prof: Profile, chosen: str | None, interactive: bool = True) -> Certification:
     """The one place where the target certification is chosen; everything else follows it."""
-    target = target_certification(prof, chosen, estimates)
+    # Cached: with no target named, choosing one ranks every certification (a verdict each).
+    target = cat.get(_target_id(charts.radar_key(estimates), _prof_key(prof), chosen))
     if not interactive:
         return target
     options = [c.id for c in cat.certifications if c.active]
