@@ -4,6 +4,7 @@ reviewed); user text is only ever shown as plain text or code, never as Markdown
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import streamlit as st
@@ -38,7 +39,7 @@ def question_header(item: QuestionBase, answered: bool = False) -> None:
 # scrollable-region-focusable), and st.code cannot be given a tabindex. Plain, not
 # syntax-coloured: Streamlit's token colours fall under the 4.5:1 contrast small text needs. Only
 # bank text (ours, reviewed) comes here, and it is escaped; user text is never drawn as HTML.
-_CODE_STYLE = ("margin:0 0 1rem 0; padding:0.9rem 1rem; border-radius:0.5rem; overflow-x:auto; "
+_CODE_STYLE = ("margin:0; padding:0.9rem 1rem; border-radius:0.5rem; overflow-x:auto; "
                "white-space:pre; background:rgba(128,128,128,0.14); color:inherit; "
                "font-family:'Source Code Pro',ui-monospace,monospace; font-size:0.875rem; "
                "line-height:1.5")
@@ -49,8 +50,24 @@ def code_block(text: str, label: str = "Code") -> None:
             f'data-testid="crCode" style="{_CODE_STYLE}"><code>{html.escape(text.rstrip())}</code></pre>')
 
 
+_FENCE = re.compile(r"^```[^\n`]*\n(.*?)\n```[ \t]*$", re.S | re.M)
+
+
+def markdown(text: str) -> None:
+    """Bank Markdown, with its fenced code blocks drawn by ``code_block`` (plain and keyboard-
+    scrollable) instead of Streamlit's highlighted blocks."""
+    pos = 0
+    for m in _FENCE.finditer(text):
+        if text[pos:m.start()].strip():
+            st.markdown(text[pos:m.start()])
+        code_block(m.group(1))
+        pos = m.end()
+    if text[pos:].strip():
+        st.markdown(text[pos:])
+
+
 def stem(item: QuestionBase) -> None:
-    st.markdown(item.stem)
+    markdown(item.stem)
     code = getattr(item, "code", None)
     if code:
         code_block(code, "Code of the question")
