@@ -129,3 +129,23 @@ def test_bank_date_is_not_in_the_future():
     import datetime as dt
 
     assert BANK_DATE <= dt.date.today()
+
+
+def test_every_code_fence_in_a_stem_is_drawn_as_a_plain_code_block():
+    """Stems' fenced code goes through ui.render.code_block (plain, keyboard-scrollable); a fence
+    the renderer does not recognise would fall back to Streamlit's highlighted, unfocusable block."""
+    from ui.render import _FENCE
+
+    missed = [q.id for q in BANK.items if q.stem.count("```") != 2 * len(_FENCE.findall(q.stem))]
+    assert not missed
+    assert sum(len(_FENCE.findall(q.stem)) for q in BANK.items) > 0
+
+
+def test_markdown_splits_text_and_code_in_order(monkeypatch):
+    from ui import render
+
+    drawn = []
+    monkeypatch.setattr(render.st, "markdown", lambda t: drawn.append(("md", t.strip())))
+    monkeypatch.setattr(render, "code_block", lambda t, label="Code": drawn.append(("code", t)))
+    render.markdown("Before:\n\n```python\nx = 1\n  y = 2\n```\n\nAfter `z`.")
+    assert drawn == [("md", "Before:"), ("code", "x = 1\n  y = 2"), ("md", "After `z`.")]
