@@ -27,6 +27,24 @@ def find_chromium() -> str | None:
     return None
 
 
+@contextmanager
+def chromium():
+    """A headless Chromium driven by Playwright; a clear test failure when there is none."""
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    path = find_chromium()
+    if not path:
+        pytest.fail("No Chromium for the browser tests: run `make test` (it installs one) or set "
+                    "CHROMIUM_PATH.", pytrace=False)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser import ARTIFACTS, CHROMIUM_ARGS, find_chromium, settle, streamlit_server
+from tests.browser import ARTIFACTS, chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
@@ -22,14 +22,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    path = find_chromium()
-    if not path:
-        pytest.fail("No Chromium for the browser tests: run `make test` (it installs one) or set "
-                    "CHROMIUM_PATH.", pytrace=False)
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from tests.browser import CHROMIUM_ARGS, find_chromium, settle
+from tests.browser import chromium, settle
 
 pytestmark = pytest.mark.browser
 pw = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
@@ -42,13 +42,8 @@ def lb(postgres_server, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    path = find_chromium()
-    if not path:
-        pytest.fail("No Chromium for the browser tests: run `make test`.", pytrace=False)
-    with pw.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _replica_of(ctx) -> str:
