@@ -124,7 +124,7 @@ def quick_check(cert_id: str, n: int, seed: int, items: list[CatItem]) -> dict:
     w = cert.domain_weights()
     cuts = {d: level_to_theta(r.level) for d, r in cert.required.items()}
     rng = np.random.default_rng(seed)
-    outcomes, right, lengths = Counter(), 0, []
+    outcomes, right, lengths, right_by = Counter(), 0, [], Counter()
     prof = Profile()
     priors = {d: prof.prior(d) for d in cert.required}
     for j in range(n):
@@ -138,10 +138,12 @@ def quick_check(cert_id: str, n: int, seed: int, items: list[CatItem]) -> dict:
         v = cert_verdict(cert, s.own_estimates(), priors, project=False)
         outcomes[v.outcome] += 1
         if v.decided:
-            right += (v.outcome in (Outcome.READY, Outcome.PROBABLY_READY)) == passes
+            ok = (v.outcome in (Outcome.READY, Outcome.PROBABLY_READY)) == passes
+            right += ok
+            right_by[v.outcome] += ok
     decided = n - outcomes[Outcome.NOT_ENOUGH]
     return {"cert": cert.short, "n": n, "decided": decided / n, "right": right / max(1, decided),
-            "questions": float(np.mean(lengths)), "outcomes": outcomes}
+            "questions": float(np.mean(lengths)), "outcomes": outcomes, "right_by": right_by}
 
 
 def _qc(args: tuple) -> dict:
@@ -193,6 +195,13 @@ def tables(rows, certs) -> str:
     ok = sum(c["right"] * c["decided"] * c["n"] for c in certs)
     lines.append(f"| **all** | {n} | {100 * dec / n:.0f}% | {100 * ok / max(dec, 1):.1f}% "
                  f"| {np.mean([c['questions'] for c in certs]):.1f} | |")
+    # Which verdicts are wrong: each outcome's share right, over every certification.
+    parts = []
+    for o in (Outcome.READY, Outcome.PROBABLY_READY, Outcome.NOT_YET):
+        given = sum(c["outcomes"][o] for c in certs)
+        good = sum(c["right_by"][o] for c in certs)
+        parts.append(f"{o.value} {100 * good / max(1, given):.1f}% of {given}")
+    lines += ["", "Verdicts right, by outcome: " + "; ".join(parts) + "."]
     return "\n".join(lines)
 
 

@@ -28,9 +28,10 @@ from scoring.domains import DATA_DIR
 from scoring.selection import CatItem, SympsonHetter
 
 EXPOSURE_FILE = DATA_DIR / "exposure.json"
-#: The target share of examinees an item may reach; the observed maximum lands a little above it
-#: (P(S) is estimated from simulation), so this is set below the 0.25 we aim for.
-CEILING = 0.2
+#: The target share of examinees an item may reach; the observed maximum lands above it (P(S) is
+#: estimated from simulation, and the maximum over 1,300 items picks up their noise): 0.2 gave a
+#: maximum of 27-28% in bench/cat_simulation.py, so this is set well below the 25% we aim for.
+CEILING = 0.17
 #: Exposure is measured over a domain's first this-many questions (an area quiz's maximum).
 TEST_LENGTH = 10
 #: A domain's ceiling is at least this many times its average exposure (TEST_LENGTH / items).
