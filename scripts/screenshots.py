@@ -20,8 +20,18 @@ SIZES = {"wide": {"width": 1400, "height": 1000}, "phone": {"width": 390, "heigh
 
 def shoot(page, name: str) -> None:
     settle(page)
+    # Streamlit draws a skeleton while an element's code (charts, metrics) is still loading.
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=20_000)
     page.wait_for_timeout(600)
+    # Streamlit scrolls inside its main container, so full_page alone stops at the viewport: make
+    # the viewport as tall as the content for the shot, then put it back.
+    size = page.viewport_size
+    tall = page.evaluate("Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
+                         "[data-testid=\"stAppViewContainer\"]')].map(e => e.scrollHeight), 0)")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(tall), 8000))})
+    page.wait_for_timeout(300)
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)
 
 
 def walk(page, url: str, tag: str) -> None:
