@@ -42,8 +42,10 @@ def scenarios() -> dict[str, dict[str, list[ItemPrior]]]:
     panel = {d: [ItemPrior(p.id, p.domain, p.b, PANEL_SD) for p in ps] for d, ps in today.items()}
     rated = sum(1 for ps in today.values() for p in ps if p.b_sd == PANEL_SD)
     total = sum(len(ps) for ps in today.values())
-    return {f"today's priors ({rated}/{total} items rated by the panel)": today,
-            "every item rated by the panel (SD 0.5)": panel}
+    out = {f"today's priors ({rated}/{total} items rated by the panel)": today}
+    if rated < total:  # what the panel would give, while some items still lack one
+        out["every item rated by the panel (SD 0.5)"] = panel
+    return out
 
 
 def recovery_rows(sizes, shares) -> tuple[list[dict], list[dict]]:
