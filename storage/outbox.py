@@ -77,6 +77,11 @@ class Outbox:
             tries INTEGER NOT NULL DEFAULT 0, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0)""")
         self._db.execute("CREATE INDEX IF NOT EXISTS writes_db_token ON writes (db, dead, token)")
         self._lock = threading.RLock()  # the sqlite3 connection, and one flush at a time
+        # Writes waiting per database, kept in memory: every page asks whether any wait, and with
+        # an empty outbox (nearly always) the answer must not cost a query. The file belongs to
+        # this process (one outbox per replica); what an earlier process left is counted here.
+        self._waiting: dict[str, int] = dict(self._db.execute(
+            "SELECT db, COUNT(*) FROM writes WHERE dead = 0 GROUP BY db").fetchall())
         self._flush_lock = threading.Lock()
         self._openers: dict[str, Callable[[], Store]] = {}
         self._stores: dict[str, Store] = {}
@@ -109,11 +114,17 @@ class Outbox:
                 "INSERT INTO writes (db, token, op, args, kwargs, created_at) VALUES (?,?,?,?,?,?)",
                 (db, token, op, a, k, time.time()))
             wid = cur.lastrowid
+            self._waiting[db] = self._waiting.get(db, 0) + 1
         self.kick()
         return wid
 
     def pending(self, db: str, token: str | None = None) -> int:
         """Writes waiting for database ``db`` (for one attempt when ``token`` is given)."""
+        with self._lock:
+            if not self._waiting.get(db):
+                return 0
+            if token is None:
+                return self._waiting[db]
         q = "SELECT COUNT(*) FROM writes WHERE db = ? AND dead = 0"
         params: tuple = (db,)
         if token is not None:
@@ -124,6 +135,8 @@ class Outbox:
 
     def waiting_answers(self, db: str, token: str) -> int:
         with self._lock:
+            if not self._waiting.get(db):
+                return 0
             return self._db.execute(
                 "SELECT COUNT(*) FROM writes WHERE db = ? AND dead = 0 AND token = ? "
                 "AND op = 'record_answer'", (db, token)).fetchone()[0]
@@ -189,9 +202,11 @@ class Outbox:
                 with self._lock:
                     self._db.execute("UPDATE writes SET dead = 1, tries = tries + 1, "
                                      "last_error = ? WHERE id = ?", (repr(exc)[:500], wid))
+                    self._waiting[db] -= 1
                 continue
             with self._lock:
                 self._db.execute("DELETE FROM writes WHERE id = ?", (wid,))
+                self._waiting[db] -= 1
 
     def _store_for(self, db: str) -> Store | None:
         with self._lock:
@@ -239,9 +254,15 @@ _OUTBOXES: dict[str, Outbox] = {}
 _OUTBOXES_LOCK = threading.Lock()
 
 
+_RESOLVED: dict[str, str] = {}
+
+
 def outbox(path: Path | None = None) -> Outbox:
     """The process's outbox for ``path`` (default: CERTRADAR_OUTBOX_PATH or data/outbox.sqlite3)."""
-    p = str(Path(path or default_path()).resolve())
+    given = str(path or default_path())
+    p = _RESOLVED.get(given)
+    if p is None:  # resolving walks the file system: once per path, not on every page run
+        p = _RESOLVED[given] = str(Path(given).resolve())
     with _OUTBOXES_LOCK:
         if p not in _OUTBOXES:
             _OUTBOXES[p] = Outbox(Path(p))

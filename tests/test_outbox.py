@@ -150,6 +150,9 @@ def test_a_write_refused_for_good_is_set_aside_and_the_rest_goes_on(store, tmp_p
     dead = box.dead("db")
     assert [d["token"] for d in dead] == ["no-such-attempt"] and "no attempt" in dead[0]["error"]
     assert len(store.load_attempt(token).answers) == 1
+    # Nothing waits any more (the set-aside write is not waiting), for this database or others.
+    assert box.pending("db") == 0 and box.pending("db", token) == 0 and box.pending("other") == 0
+    assert Outbox(tmp_path / "outbox.sqlite3").pending("db") == 0  # and a new process agrees
 
 
 def test_an_unwritable_outbox_file_falls_back_to_memory(store, tmp_path):
