@@ -189,8 +189,10 @@ def verdict_sentence(at: AppTest) -> str:
                 and m.value.endswith("**") and "(" in m.value).strip("*")
 
 
-@pytest.mark.parametrize("policy,expected", [(lambda item: True, "ready (about"),
-                                             (lambda item: item.level <= 1, "not ready yet (about")])
+# "ready (about 98% sure)" or "ready (over 99% sure)": the questions, and so the exact figure,
+# vary from attempt to attempt; the outcome must not.
+@pytest.mark.parametrize("policy,expected", [(lambda item: True, "ready ("),
+                                             (lambda item: item.level <= 1, "not ready yet (")])
 def test_quick_check_ends_with_a_verdict_on_that_certification(policy, expected):
     cert = catalogue().get("databricks_ml_associate")
     at = new_app()
