@@ -1,11 +1,12 @@
 """CertRadar: which machine-learning certification are you ready for? (entry point)"""
 import streamlit as st
 
-from ui import icons
+from ui import icons, theme
 from ui.maintainer_view import configured_token
 
 st.set_page_config(page_title="CertRadar", page_icon=icons.APP, layout="wide",
                    initial_sidebar_state="auto")
+theme.apply()
 
 pages = [
     st.Page("pages/start.py", title="Start", icon=icons.START, default=True),

@@ -36,7 +36,6 @@ with st.form("profile_form"):
         focus = st.radio("Your focus", focus_ids, format_func=FOCUSES.__getitem__,
                          index=focus_ids.index(prof.get("focus", "both")), horizontal=True)
         labels = {c.id: c.short + ("" if c.active else f" ({c.status})") for c in cat.certifications}
-        theme.readable_chips()
         certs = st.multiselect("Certifications you are considering", list(labels),
                                default=[c for c in prof.get("certs", []) if c in labels],
                                format_func=labels.__getitem__,

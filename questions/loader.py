@@ -15,8 +15,8 @@ from questions.schema import QUESTION_ADAPTER, QuestionBase
 from scoring.domains import taxonomy
 
 BANK_DIR = Path(__file__).parent / "bank"
-#: libyaml's safe loader where installed (ten times faster: the bank parses in 0.7 s instead of
-#: 7 s, which is most of a cold start), else PyYAML's own.
+#: libyaml's safe loader where installed (about eight times faster than PyYAML's own: see the cold
+#: start in docs/benchmarks.md), else PyYAML's own.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

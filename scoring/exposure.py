@@ -28,7 +28,7 @@ from scoring.domains import DATA_DIR
 from scoring.selection import CatItem, SympsonHetter
 
 EXPOSURE_FILE = DATA_DIR / "exposure.json"
-#: The target share of examinees an item may reach; the observed maximum lands above it (P(S) is
+#: The target share of examinees an item may reach; the observed maximum lands above it (P(A) is
 #: estimated from simulation, and the maximum over 1,300 items picks up their noise): 0.2 gave a
 #: maximum of 27-28% in bench/cat_simulation.py, so this is set well below the 25% we aim for.
 CEILING = 0.17

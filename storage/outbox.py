@@ -121,25 +121,18 @@ class Outbox:
     def pending(self, db: str, token: str | None = None) -> int:
         """Writes waiting for database ``db`` (for one attempt when ``token`` is given)."""
         with self._lock:
-            if not self._waiting.get(db):
-                return 0
-            if token is None:
-                return self._waiting[db]
-        q = "SELECT COUNT(*) FROM writes WHERE db = ? AND dead = 0"
-        params: tuple = (db,)
-        if token is not None:
-            q += " AND token = ?"
-            params += (token,)
-        with self._lock:
-            return self._db.execute(q, params).fetchone()[0]
+            if not self._waiting.get(db) or token is None:
+                return self._waiting.get(db, 0)
+            where, params = _waiting_for(db, token)
+            return self._db.execute("SELECT COUNT(*) FROM writes " + where, params).fetchone()[0]
 
     def waiting_answers(self, db: str, token: str) -> int:
         with self._lock:
             if not self._waiting.get(db):
                 return 0
-            return self._db.execute(
-                "SELECT COUNT(*) FROM writes WHERE db = ? AND dead = 0 AND token = ? "
-                "AND op = 'record_answer'", (db, token)).fetchone()[0]
+            where, params = _waiting_for(db, token)
+            return self._db.execute("SELECT COUNT(*) FROM writes " + where
+                                    + " AND op = 'record_answer'", params).fetchone()[0]
 
     def dead(self, db: str | None = None) -> list[dict[str, Any]]:
         q = "SELECT id, db, token, op, args, last_error FROM writes WHERE dead = 1"
@@ -179,13 +172,10 @@ class Outbox:
         if store is None:
             return self.pending(db, token)
         while True:
-            q = "SELECT id, token, op, args, kwargs FROM writes WHERE db = ? AND dead = 0"
-            params: tuple = (db,)
-            if token is not None:
-                q += " AND token = ?"
-                params += (token,)
+            where, params = _waiting_for(db, token)
             with self._lock:
-                row = self._db.execute(q + " ORDER BY id LIMIT 1", params).fetchone()
+                row = self._db.execute("SELECT id, token, op, args, kwargs FROM writes " + where
+                                       + " ORDER BY id LIMIT 1", params).fetchone()
             if row is None:
                 return 0
             wid, tok, op, args, kwargs = row
@@ -223,7 +213,7 @@ class Outbox:
 
     def _databases(self) -> list[str]:
         with self._lock:
-            return [r[0] for r in self._db.execute("SELECT DISTINCT db FROM writes WHERE dead = 0")]
+            return [db for db, n in self._waiting.items() if n]
 
     def _run(self) -> None:
         """The background replayer: wakes on kick() or after the current delay."""
@@ -248,6 +238,13 @@ class Outbox:
                 self._delay = FIRST_RETRY_S
                 if not self._databases():
                     self._delay = 3600.0  # idle until the next kick()
+
+
+def _waiting_for(db: str, token: str | None) -> tuple[str, tuple]:
+    """The WHERE clause (and its parameters) of the writes waiting for ``db`` (and ``token``)."""
+    if token is None:
+        return "WHERE db = ? AND dead = 0", (db,)
+    return "WHERE db = ? AND dead = 0 AND token = ?", (db, token)
 
 
 _OUTBOXES: dict[str, Outbox] = {}

@@ -173,7 +173,6 @@ def _radar(est_key: tuple, cert_ids: tuple, prev_key: tuple, dark: bool):
 
 def radar_section(estimates, target: Certification, key: str, previous=()) -> list:
     ids = cat.ids
-    theme.readable_chips()
     chosen = st.multiselect("Certifications on the radar", ids, default=[target.id],
                             format_func=lambda i: cat.get(i).short, key=f"radar_certs_{key}_{target.id}",
                             max_selections=4,

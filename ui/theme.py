@@ -26,7 +26,8 @@ _DARK_CHIPS = """<style>
 </style>"""
 
 
-def readable_chips() -> None:
-    """Call before a multiselect whose chips must be readable in the dark theme."""
+def apply() -> None:
+    """What the theme settings cannot say, for every page (app.py calls it once per run):
+    readable multiselect chips in the dark theme."""
     if dark():
         st.html(_DARK_CHIPS)
