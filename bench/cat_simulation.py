@@ -114,6 +114,8 @@ def precision(items: list[CatItem], domains: list[str], sel_name: str, k: dict[s
     out["reach_se"] = float(np.mean(~np.isnan(hits)))
     out["bank_used"] = float(np.mean([len(r["used"]) / r["size"] for r in res]))
     out["max_exposure"] = float(max(max(r["used"].values()) / r["n"] for r in res))
+    out["max_by_domain"] = {pool[0].domain: max(r["used"].values()) / r["n"]
+                            for pool, r in zip((a[0] for a in args), res)}
     out["p95_exposure"] = float(np.percentile([c / r["n"] for r in res for c in r["used"].values()], 95))
     out["distinct_b"] = len({round(it.b, 3) for it in items if it.domain in domains})
     return out
@@ -219,6 +221,10 @@ def targets(rows, certs) -> list[str]:
     out.append(f"exposure control (real bank): max exposure {100 * real_u['max_exposure']:.0f}% → "
                f"{100 * real_x['max_exposure']:.0f}%, RMSE@10 {real_u['rmse@10']:.2f} → "
                f"{real_x['rmse@10']:.2f} (+{d:.2f}) (target ≤ 25% within +0.03) {'MET' if ok else 'NOT MET'}")
+    by = real_x["max_by_domain"]
+    over = ", ".join(f"{dom} {100 * v:.0f}%" for dom, v in sorted(by.items(), key=lambda t: -t[1]) if v > 0.25)
+    out.append(f"exposure control (real bank), most-used item per domain: {100 * min(by.values()):.0f}–"
+               f"{100 * max(by.values()):.0f}%; above 25%: {over or 'none'}")
     n = sum(c["n"] for c in certs)
     dec = sum(c["decided"] * c["n"] for c in certs) / n
     right = sum(c["right"] * c["decided"] * c["n"] for c in certs) / max(1e-9, dec * n)
