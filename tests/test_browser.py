@@ -46,10 +46,14 @@ def close_dropdown(page) -> None:
 
 
 def pick_in_multiselect(page, text: str) -> None:
-    """Type into the page's first multiselect and take the first match, as a person would."""
-    page.locator('[data-testid="stMultiSelect"]').first.click()
+    """Type into the page's first multiselect and take the first match, as a person would: once
+    the match is listed, and until its chip shows (a keystroke that lands during a rerun is lost)."""
+    box = page.locator('[data-testid="stMultiSelect"]').first
+    box.click()
     page.keyboard.type(text)
+    page.get_by_role("option", name=text).first.wait_for(timeout=10_000)
     page.keyboard.press("Enter")
+    box.locator("[data-tag]", has_text=text).first.wait_for(timeout=10_000)
     close_dropdown(page)
 
 
